@@ -1,0 +1,77 @@
+package dev.vigil.jobs.detection;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+
+/**
+ * Vigil's own settings for the detection job, read from {@code flink-conf/config.yaml} and the
+ * command line ({@code --vigil.kafka.bootstrap-servers host:9092}). Flink's own settings
+ * (checkpoint interval, parallelism, state backend) use Flink's option keys.
+ */
+public final class DetectionJobOptions {
+
+    private DetectionJobOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = key("vigil.kafka.bootstrap-servers")
+            .stringType().defaultValue("localhost:9092")
+            .withDescription("Kafka or Redpanda bootstrap servers for every topic the job reads and writes.");
+
+    public static final ConfigOption<String> TELEMETRY_TOPIC_PATTERN = key("vigil.kafka.telemetry-topic-pattern")
+            .stringType().defaultValue("telemetry(\\..+)?")
+            .withDescription("Regex of the telemetry topics. The tenant is the topic's last '.'-segment"
+                    + " (telemetry.<tenant>); on a topic without one, the record key up to '/' names it.");
+
+    public static final ConfigOption<String> REPUTATION_TOPIC = key("vigil.kafka.reputation-topic")
+            .stringType().defaultValue("reputation")
+            .withDescription("Topic of ReputationUpdate records, broadcast to every task.");
+
+    public static final ConfigOption<String> ALERTS_TOPIC = key("vigil.kafka.alerts-topic")
+            .stringType().defaultValue("alerts").withDescription("Topic alerts are written to (exactly once).");
+
+    public static final ConfigOption<String> ENRICHED_TOPIC = key("vigil.kafka.enriched-topic")
+            .stringType().defaultValue("enriched")
+            .withDescription("Topic enriched events are written to (exactly once).");
+
+    public static final ConfigOption<String> DEAD_LETTER_TOPIC = key("vigil.kafka.dead-letter-topic")
+            .stringType().defaultValue("dead-letters")
+            .withDescription("Topic of records the job could not process, with their original bytes and a reason.");
+
+    public static final ConfigOption<String> CONSUMER_GROUP = key("vigil.kafka.group-id")
+            .stringType().defaultValue("vigil-detection")
+            .withDescription("Consumer group; offsets live in checkpoints, the group only reports lag.");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = key("vigil.kafka.transactional-id-prefix")
+            .stringType().defaultValue("vigil-detection")
+            .withDescription("Prefix of the exactly-once sinks' transactional ids; unique per job deployment.");
+
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = key("vigil.kafka.transaction-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(14))
+            .withDescription("Kafka transaction timeout of the exactly-once sinks. Must not exceed the broker's"
+                    + " transaction.max.timeout.ms (15 min by default) and must stay far above the checkpoint"
+                    + " interval plus the worst restart time, or a restored job finds its transactions aborted.");
+
+    public static final ConfigOption<String> ARCHIVE_PATH = key("vigil.archive.path")
+            .stringType().noDefaultValue()
+            .withDescription("Base path of the Parquet archive of enriched events (s3://bucket/prefix);"
+                    + " files land under tenant=<t>/date=<yyyy-mm-dd>/hour=<hh>/. Unset: no archive.");
+
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES = key("vigil.decode.max-record-bytes")
+            .intType().defaultValue(512 * 1024)
+            .withDescription("Telemetry records larger than this are dead-lettered as OVERSIZE.");
+
+    public static final ConfigOption<Duration> MAX_FUTURE_SKEW = key("vigil.decode.max-future-skew")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("An event time further than this ahead of its Kafka record timestamp is"
+                    + " IMPOSSIBLE_TIMESTAMP (it would drag the watermark into the future).");
+
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = key("vigil.watermark.max-out-of-orderness")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("How far behind the newest event of a partition an event may arrive.");
+
+    public static final ConfigOption<Duration> IDLE_TIMEOUT = key("vigil.watermark.idle-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("A partition silent this long stops holding back event time, so a quiet"
+                    + " tenant cannot stall the others.");
+}

@@ -1,0 +1,98 @@
+package dev.vigil.jobs.detection.decode;
+
+import dev.vigil.schema.DeadLetterReason;
+import dev.vigil.schema.Host;
+import dev.vigil.schema.TelemetryEvent;
+import dev.vigil.schema.internal.DecodedRecord;
+import dev.vigil.schema.wire.WireCodec;
+import java.io.Serializable;
+import java.time.Duration;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.MissingSchemaException;
+
+/**
+ * Turns one Kafka record into a valid {@link TelemetryEvent} or a dead letter with a reason. Never
+ * throws on input. Decisions depend only on the record (not on the wall clock), so a replay after
+ * a failure decides the same way.
+ */
+public final class TelemetryDecoder implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Earlier event times are impossible for live telemetry (2000-01-01T00:00:00Z). */
+    static final long MIN_EVENT_TIME_MILLIS = 946_684_800_000L;
+
+    private final WireCodec<TelemetryEvent> codec = WireCodec.of(TelemetryEvent.class);
+    private final int maxRecordBytes;
+    private final long maxFutureSkewMillis;
+
+    public TelemetryDecoder(int maxRecordBytes, Duration maxFutureSkew) {
+        this.maxRecordBytes = maxRecordBytes;
+        this.maxFutureSkewMillis = maxFutureSkew.toMillis();
+    }
+
+    public DecodedRecord decode(String topic, int partition, long offset, byte[] key, byte[] value, long recordTimestamp) {
+        String tenant = Tenants.resolve(topic, key);
+        if (tenant == null) {
+            return dead(DeadLetterReason.MISSING_TENANT, "neither topic '" + topic + "' nor the record key names a valid tenant",
+                    topic, partition, offset, null, key, value, recordTimestamp);
+        }
+        if (value == null || value.length == 0) {
+            return dead(DeadLetterReason.UNDECODABLE, "empty record value", topic, partition, offset, tenant, key, value, recordTimestamp);
+        }
+        if (value.length > maxRecordBytes) {
+            return dead(DeadLetterReason.OVERSIZE, value.length + " bytes exceeds the limit of " + maxRecordBytes,
+                    topic, partition, offset, tenant, key, value, recordTimestamp);
+        }
+        TelemetryEvent event;
+        try {
+            event = codec.decode(value);
+        } catch (MissingSchemaException e) {
+            return dead(DeadLetterReason.UNKNOWN_SCHEMA, "writer schema fingerprint not in the schema history: " + e.getMessage(),
+                    topic, partition, offset, tenant, key, value, recordTimestamp);
+        } catch (BadHeaderException e) {
+            return dead(DeadLetterReason.UNDECODABLE, "not Avro single-object encoded: " + e.getMessage(),
+                    topic, partition, offset, tenant, key, value, recordTimestamp);
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            // Corrupt bodies surface as EOF, AvroRuntimeException, negative lengths (huge allocations) ...
+            return dead(DeadLetterReason.UNDECODABLE, "corrupt Avro body: " + e, topic, partition, offset, tenant, key, value, recordTimestamp);
+        }
+        String missing = missingField(event);
+        if (missing != null) {
+            return dead(DeadLetterReason.MISSING_FIELD, "required field missing or empty: " + missing,
+                    topic, partition, offset, tenant, key, value, recordTimestamp);
+        }
+        long eventTime = event.getEventTime().toEpochMilli();
+        if (eventTime < MIN_EVENT_TIME_MILLIS || eventTime > recordTimestamp + maxFutureSkewMillis) {
+            return dead(DeadLetterReason.IMPOSSIBLE_TIMESTAMP, "event time " + event.getEventTime()
+                            + " is before 2000 or more than " + maxFutureSkewMillis + " ms after the record timestamp "
+                            + recordTimestamp, topic, partition, offset, tenant, key, value, recordTimestamp);
+        }
+        String claimed = event.getTenantId();
+        if (claimed != null && !claimed.isEmpty() && !claimed.equals(tenant)) {
+            return dead(DeadLetterReason.TENANT_MISMATCH, "body names tenant '" + claimed + "' but the record was addressed to '"
+                    + tenant + "'", topic, partition, offset, tenant, key, value, recordTimestamp);
+        }
+        event.setTenantId(tenant);
+        return new DecodedRecord(event, null);
+    }
+
+    private static String missingField(TelemetryEvent event) {
+        if (event.getEventId() == null || event.getEventId().isBlank()) {
+            return "eventId";
+        }
+        if (event.getSensorId() == null || event.getSensorId().isBlank()) {
+            return "sensorId";
+        }
+        Host host = event.getHost();
+        if (host == null || host.getName() == null || host.getName().isBlank()) {
+            return "host.name";
+        }
+        return null;
+    }
+
+    private static DecodedRecord dead(DeadLetterReason reason, String message, String topic, int partition, long offset,
+            String tenant, byte[] key, byte[] value, long recordTimestamp) {
+        return new DecodedRecord(null, DeadLetters.of(reason, message, topic, partition, offset, tenant, key, value, recordTimestamp));
+    }
+}
