@@ -14,7 +14,7 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Splits decoded input into the valid records (main output) and dead letters ({@link
- * #DEAD_LETTERS} side output), counting dead letters per reason ({@code deadLetters.<REASON>}) and
+ * #DEAD_LETTERS} side output), counting dead letters per reason ({@code deadLetters_<REASON>}) and
  * valid records ({@code records}). Nothing is dropped: every input leaves on exactly one output.
  *
  * @param <I> the decoded wrapper (a value or a dead letter)
@@ -45,11 +45,14 @@ public final class DeadLetterRouter<I, O> extends ProcessFunction<I, O> {
     public void open(OpenContext openContext) {
         MetricGroup group = getRuntimeContext().getMetricGroup();
         records = group.counter("records");
-        MetricGroup deadLetters = group.addGroup("deadLetters");
         deadLetterCounters = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            deadLetterCounters.put(reason, deadLetters.counter(reason.name()));
+            deadLetterCounters.put(reason, group.counter(counterName(reason)));
         }
+    }
+
+    public static String counterName(DeadLetterReason reason) {
+        return "deadLetters_" + reason.name();
     }
 
     @Override

@@ -1,0 +1,117 @@
+package dev.vigil.jobs.detection.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.schema.Alert;
+import dev.vigil.schema.Entity;
+import dev.vigil.schema.internal.DetectionSignal;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Runs the built-in failed-logon threshold (5 findings per account within 5 minutes). */
+class ThresholdCounterTest {
+
+    private static final String DETECTION = "vigil-builtin-failed-logon-burst";
+    private static final long T0 = 1_748_854_800_000L;
+    private static final long MINUTE = 60_000L;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, DetectionSignal, Alert> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ThresholdCounter(), ThresholdCounter::key, Types.STRING);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void alertsOnTheFifthFindingWithinTheWindowAndClearsItsState() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            signal("acme", "corp\\alice", "f" + i, T0 + i * MINUTE / 2);
+        }
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+
+        signal("acme", "corp\\alice", "f4", T0 + 2 * MINUTE);
+        List<Alert> alerts = harness.extractOutputValues();
+        assertThat(alerts).hasSize(1);
+        Alert alert = alerts.get(0);
+        assertThat(alert.getTenantId()).isEqualTo("acme");
+        assertThat(alert.getDetection().getId()).isEqualTo(DETECTION);
+        assertThat(alert.getDetection().getAuthor()).isEqualTo("Vigil");
+        assertThat(alert.getEventIds()).containsExactlyInAnyOrder("f0", "f1", "f2", "f3", "f4");
+        assertThat(alert.getFirstSeen().toEpochMilli()).isEqualTo(T0);
+        assertThat(alert.getLastSeen().toEpochMilli()).isEqualTo(T0 + 2 * MINUTE);
+        assertThat(alert.getAlertId()).isEqualTo(Alerts.alertId("acme", DETECTION, "corp\\alice", "f0"));
+        assertThat(harness.numKeyedStateEntries()).as("state cleared after the alert").isZero();
+
+        harness.processWatermark(T0 + 10 * MINUTE);
+        assertThat(harness.numEventTimeTimers()).as("every timer fired").isZero();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void findingsSpreadWiderThanTheWindowNeverAlertAndLeaveNoStateBehind() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            signal("acme", "bob", "g" + i, T0 + i * 2 * MINUTE); // at most 3 inside any 5 minutes
+        }
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isGreaterThan(0);
+
+        harness.processWatermark(T0 + 14 * MINUTE + Duration.ofMinutes(5).toMillis());
+        assertThat(harness.numKeyedStateEntries()).as("window state removed by the timers").isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void countsEachTenantAndAccountSeparatelyAndIgnoresDuplicateEvents() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            signal("acme", "alice", "a" + i, T0 + i * 1000);
+            signal("globex", "alice", "b" + i, T0 + i * 1000);
+            signal("acme", "carol", "c" + i, T0 + i * 1000);
+        }
+        signal("acme", "alice", "a3", T0 + 5000); // the same event again: not a fifth failure
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
+
+        signal("globex", "alice", "b4", T0 + 6000);
+        assertThat(harness.extractOutputValues()).extracting(Alert::getTenantId).containsExactly("globex");
+    }
+
+    @Test
+    void restoredStateContinuesTheCount() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            signal("acme", "dave", "d" + i, T0 + i * 1000);
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0 + 10_000);
+        harness.close();
+
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new ThresholdCounter()),
+                ThresholdCounter::key, Types.STRING);
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        signal("acme", "dave", "d3", T0 + 3000);
+        signal("acme", "dave", "d4", T0 + 4000);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(harness.extractOutputValues().get(0).getEventIds()).hasSize(5);
+    }
+
+    private void signal(String tenant, String account, String eventId, long time) throws Exception {
+        harness.processElement(new DetectionSignal(tenant, DETECTION, account, new Entity("user", account), "dc-01", eventId,
+                time, List.of()), time);
+    }
+}
