@@ -39,9 +39,12 @@ public enum Backend {
      * then report as skipped) when Docker is absent.
      */
     public static void assumeDockerAvailable(String what) {
-        Assumptions.assumeTrue(
-                isDockerAvailable(),
-                () -> "Docker is not available: cannot start " + what + " (Testcontainers found no Docker engine;"
-                        + " run without -Pcontainers / -D" + PROPERTY + "=containers to use the embedded servers)");
+        Assumptions.assumeTrue(isDockerAvailable(), () -> dockerUnavailableReason(what));
+    }
+
+    /** The skip reason reported when {@code what} needs Docker and there is none. */
+    public static String dockerUnavailableReason(String what) {
+        return "Docker is not available: cannot start " + what + " (Testcontainers found no Docker engine;"
+                + " without -Pcontainers / -D" + PROPERTY + "=containers the embedded servers are used)";
     }
 }

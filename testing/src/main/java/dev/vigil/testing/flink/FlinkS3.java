@@ -66,6 +66,10 @@ public final class FlinkS3 {
      * filesystem cache, so calling it again with other settings takes effect.
      */
     public static void initializeFileSystems(Configuration conf) {
+        // flink-s3-fs-hadoop bundles AWS SDK v1, which otherwise logs an end-of-support banner on first use.
+        if (System.getProperty("aws.java.v1.disableDeprecationAnnouncement") == null) {
+            System.setProperty("aws.java.v1.disableDeprecationAnnouncement", "true");
+        }
         FileSystem.initialize(conf, pluginManager(conf));
     }
 

@@ -33,7 +33,18 @@ public final class MiniClusters {
 
     /** The default cluster with {@code extra} settings added on top (they win over the defaults). */
     public static MiniClusterExtension extension(Configuration extra) {
+        requireJUnit4();
         return new MiniClusterExtension(resourceConfiguration(extra));
+    }
+
+    /** MiniClusterExtension wraps Flink's JUnit 4 MiniClusterResource: fail with a hint instead of a bare NoClassDefFoundError. */
+    private static void requireJUnit4() {
+        try {
+            Class.forName("org.junit.rules.ExternalResource", false, MiniClusters.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("Flink's MiniClusterExtension needs JUnit 4 (junit:junit) at runtime:"
+                    + " do not exclude junit:junit or junit-vintage-engine from flink-test-utils / vigil-testing", e);
+        }
     }
 
     /** The cluster shape and settings, for callers building the extension or a MiniCluster themselves. */

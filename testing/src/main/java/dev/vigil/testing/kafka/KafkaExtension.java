@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.redpanda.RedpandaContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -19,10 +21,10 @@ import org.testcontainers.utility.DockerImageName;
  * }</pre>
  *
  * <p>Embedded mode runs an {@link EmbeddedKafkaBroker} on free ports with a temporary log directory (deleted
- * afterwards). Containers mode runs a Redpanda container; without Docker the whole class is aborted, which
+ * afterwards). Containers mode runs a Redpanda container; without Docker the whole class is disabled, which
  * JUnit and Surefire report as skipped.
  */
-public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback {
+public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback, ExecutionCondition {
 
     public static final String REDPANDA_IMAGE = "docker.redpanda.com/redpandadata/redpanda:v24.2.4";
 
@@ -68,6 +70,18 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
     /** The embedded broker (for stop/restart outage tests); empty in containers mode. */
     public synchronized Optional<EmbeddedKafkaBroker> embeddedBroker() {
         return Optional.ofNullable(broker);
+    }
+
+    /**
+     * Containers mode without Docker disables the test class (reported as skipped) before anything starts;
+     * {@link #beforeAll} still aborts via an assumption should the condition not be consulted.
+     */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (backend == Backend.CONTAINERS && !Backend.isDockerAvailable()) {
+            return ConditionEvaluationResult.disabled(Backend.dockerUnavailableReason("a Redpanda container"));
+        }
+        return ConditionEvaluationResult.enabled(backend + " backend");
     }
 
     @Override

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.containers.MinIOContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -20,13 +22,13 @@ import org.testcontainers.utility.DockerImageName;
  * }</pre>
  *
  * <p>Embedded mode runs {@link EmbeddedS3} on a free port over a temporary directory (deleted afterwards).
- * Containers mode runs MinIO; without Docker the whole class is aborted, which JUnit and Surefire report as
+ * Containers mode runs MinIO; without Docker the whole class is disabled, which JUnit and Surefire report as
  * skipped.
  */
-public final class S3Extension implements BeforeAllCallback, AfterAllCallback {
+public final class S3Extension implements BeforeAllCallback, AfterAllCallback, ExecutionCondition {
 
     public static final String BUCKET = "vigil-test";
-    public static final String MINIO_IMAGE = "minio/minio:RELEASE.2024-12-18T13-15-44Z";
+    public static final String MINIO_IMAGE = "minio/minio:RELEASE.2023-09-04T19-57-37Z";
 
     private final Backend backend;
     private String ownerId;
@@ -70,6 +72,18 @@ public final class S3Extension implements BeforeAllCallback, AfterAllCallback {
     /** The embedded s3proxy (for stop/restart outage tests); empty in containers mode. */
     public synchronized Optional<EmbeddedS3> embeddedS3() {
         return Optional.ofNullable(embedded);
+    }
+
+    /**
+     * Containers mode without Docker disables the test class (reported as skipped) before anything starts;
+     * {@link #beforeAll} still aborts via an assumption should the condition not be consulted.
+     */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (backend == Backend.CONTAINERS && !Backend.isDockerAvailable()) {
+            return ConditionEvaluationResult.disabled(Backend.dockerUnavailableReason("a MinIO container"));
+        }
+        return ConditionEvaluationResult.enabled(backend + " backend");
     }
 
     @Override

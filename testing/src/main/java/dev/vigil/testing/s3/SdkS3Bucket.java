@@ -25,11 +25,20 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /** {@link S3Bucket} over the AWS SDK v2 S3 client (the SDK s3proxy itself is built on), path-style, plain HTTP. */
 final class SdkS3Bucket implements S3Bucket {
 
+    private static final int DEFAULT_PAGE_SIZE = 1000;
+
     private final String bucket;
     private final S3Client s3;
+    private final int pageSize;
 
     SdkS3Bucket(URI endpoint, String accessKey, String secretKey, String bucket) {
+        this(endpoint, accessKey, secretKey, bucket, DEFAULT_PAGE_SIZE);
+    }
+
+    /** {@code pageSize}: keys per ListObjectsV2 call (tests use a small one to exercise continuation). */
+    SdkS3Bucket(URI endpoint, String accessKey, String secretKey, String bucket, int pageSize) {
         this.bucket = bucket;
+        this.pageSize = pageSize;
         this.s3 = S3Client.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
@@ -52,7 +61,7 @@ final class SdkS3Bucket implements S3Bucket {
         List<String> keys = new ArrayList<>();
         String token = null;
         do {
-            ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket);
+            ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket).maxKeys(pageSize);
             if (prefix != null && !prefix.isEmpty()) {
                 request.prefix(prefix);
             }

@@ -35,8 +35,11 @@ import java.util.Random;
  */
 public final class MalformedRecords {
 
-    /** The size limit the job enforces on a telemetry record value: 1 MiB. */
-    public static final int MAX_RECORD_BYTES = 1024 * 1024;
+    /**
+     * The job's default limit on a telemetry record value (vigil.decode.max-record-bytes, 512 KiB),
+     * kept below Kafka's default 1 MiB message limit so an oversize record reaches the job at all.
+     */
+    public static final int MAX_RECORD_BYTES = 512 * 1024;
 
     /** eventTime of the "1970" impossible-timestamp record: seven seconds after the epoch. */
     public static final Instant EPOCH_TIME = Instant.parse("1970-01-01T00:00:07Z");
