@@ -30,8 +30,8 @@ import java.util.Random;
  *   <tr><td>{@link #tenantMismatch}</td><td>a valid encoding whose body tenantId is another tenant than the topic's</td><td>TENANT_MISMATCH</td></tr>
  * </table>
  *
- * <p>An OVERSIZE record is bigger than Kafka's default 1 MiB limit: the topic needs {@code max.message.bytes}
- * raised and the producer {@code max.request.size} raised ({@link TelemetryProducer} does the latter).
+ * <p>An OVERSIZE record is {@link #MAX_RECORD_BYTES} + 64 KiB (~576 KiB): over the job's limit, under Kafka's
+ * default 1 MiB message limit, so it and its dead letter pass through brokers and producers with default settings.
  */
 public final class MalformedRecords {
 
@@ -99,8 +99,8 @@ public final class MalformedRecords {
     }
 
     /**
-     * {@code valid} with a ~1.1 MiB base64-looking PowerShell command line in its raw map: it decodes, but its
-     * encoding is larger than {@link #MAX_RECORD_BYTES}.
+     * {@code valid} with a base64-looking PowerShell command line of {@link #MAX_RECORD_BYTES} + 64 KiB in its raw
+     * map: it decodes, but its encoding is larger than {@link #MAX_RECORD_BYTES}.
      */
     public static MalformedRecord oversize(TelemetryEvent valid, Random random) {
         int size = MAX_RECORD_BYTES + 64 * 1024;

@@ -48,11 +48,11 @@ class MalformedRecordsTest {
     }
 
     @Test
-    void oversizeRecordIsValidButOverOneMebibyte() throws Exception {
+    void oversizeRecordIsValidButOverTheJobsLimitAndUnderKafkasDefault() throws Exception {
         MalformedRecord big = MalformedRecords.oversize(TEMPLATE, new Random(2));
         assertThat(big.reason()).isEqualTo(DeadLetterReason.OVERSIZE);
         assertThat(big.value().length).isGreaterThan(MalformedRecords.MAX_RECORD_BYTES);
-        assertThat(big.value().length).isLessThan(TelemetryProducer.MAX_REQUEST_BYTES);
+        assertThat(big.value().length).isLessThan(1024 * 1024);
         assertThat(decode(big.value()).getEventId()).isEqualTo(TEMPLATE.getEventId());
     }
 

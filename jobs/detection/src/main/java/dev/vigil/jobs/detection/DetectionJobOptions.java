@@ -61,6 +61,12 @@ public final class DetectionJobOptions {
             .intType().defaultValue(512 * 1024)
             .withDescription("Telemetry records larger than this are dead-lettered as OVERSIZE.");
 
+    public static final ConfigOption<Integer> DEAD_LETTER_MAX_REQUEST_BYTES = key("vigil.kafka.dead-letter-max-request-bytes")
+            .intType().defaultValue(8 * 1024 * 1024)
+            .withDescription("max.request.size of the dead-letter producer. A dead letter holds the original record"
+                    + " plus an envelope, so it must exceed the largest input the broker accepts; give the"
+                    + " dead-letter topic a max.message.bytes at least this large.");
+
     public static final ConfigOption<Duration> MAX_FUTURE_SKEW = key("vigil.decode.max-future-skew")
             .durationType().defaultValue(Duration.ofHours(1))
             .withDescription("An event time further than this ahead of its Kafka record timestamp is"

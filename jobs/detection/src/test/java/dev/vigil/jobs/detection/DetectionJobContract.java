@@ -112,12 +112,14 @@ abstract class DetectionJobContract {
 
                 Dataset data = dataset();
                 for (TelemetryEvent e : data.valid) {
-                    producer.send(new ProducerRecord<>(VigilTopics.telemetryTopic(e.getTenantId()), null,
-                            e.getIngestTime().toEpochMilli(), VigilTopics.telemetryKey(e), VigilTopics.encode(e)));
+                    // Kafka timestamps are "now" (a sensor's producer sets them at send time), while event times
+                    // are in 2025: old event time must not matter to retention anywhere in the pipeline.
+                    producer.send(new ProducerRecord<>(VigilTopics.telemetryTopic(e.getTenantId()), VigilTopics.telemetryKey(e),
+                            VigilTopics.encode(e)));
                 }
                 for (MalformedRecord m : data.malformed) {
                     // synchronous: a record the broker refuses must fail the test here, not go missing
-                    producer.send(new ProducerRecord<>(m.topic(), null, T0.toEpochMilli(), m.key(), m.value())).get();
+                    producer.send(new ProducerRecord<>(m.topic(), m.key(), m.value())).get();
                 }
                 producer.flush();
 
@@ -307,6 +309,8 @@ abstract class DetectionJobContract {
             allProbes.addAll(roundIds);
             List<EnrichedEvent> out = decodeAll(TopicReader.awaitCommitted(bootstrap, VigilTopics.ENRICHED, allProbes.size(), TIMEOUT),
                     EnrichedEvent.class);
+            assertThat(out).extracting(e -> e.getEvent().getEventId()).as("committed enriched output after probe round %d", round)
+                    .containsExactlyInAnyOrderElementsOf(allProbes);
             long enriched = out.stream().filter(e -> roundIds.contains(e.getEvent().getEventId()) && !e.getReputation().isEmpty()).count();
             if (enriched == roundIds.size()) {
                 return allProbes;

@@ -84,7 +84,7 @@ public final class Demo {
         TelemetryGenerator generator = null;
         try {
             out.printf("Starting Kafka on 127.0.0.1:%d (controller %d) ...%n", s.kafkaPort(), s.kafkaControllerPort());
-            // 8 MiB records: the OVERSIZE malformed record (> 1 MiB) and its dead letter must fit.
+            // Room for records over Kafka's 1 MiB default (e.g. a larger OVERSIZE record and its dead letter).
             broker = EmbeddedKafkaBroker.start(s.workDir().resolve("kafka"), s.kafkaPort(), s.kafkaControllerPort(),
                     Map.of("message.max.bytes", Integer.toString(TelemetryProducer.MAX_REQUEST_BYTES),
                             "replica.fetch.max.bytes", Integer.toString(TelemetryProducer.MAX_REQUEST_BYTES)));

@@ -13,10 +13,13 @@ import picocli.CommandLine.Option;
 /** {@code vigil demo}: see {@link Demo}. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Runs the whole pipeline on this machine: an embedded Kafka broker (9092/9093) and S3 endpoint (9000),",
-                "the detection job on a Flink MiniCluster (web UI on http://localhost:8081) and a telemetry generator",
-                "with attack stories and malformed records. Prints alerts as they are committed; stops at --duration",
-                "or on Ctrl-C, then prints: SUMMARY events=<n> alerts=<n> dead_letters=<n> parquet_files=<n>"})
+                "Run the whole pipeline locally on generated telemetry, printing alerts as they are committed.",
+                "",
+                "Starts an embedded Kafka broker (9092, controller 9093) and S3 endpoint (9000), runs the detection job"
+                        + " on a Flink MiniCluster (web UI on http://localhost:8081) and produces telemetry with attack"
+                        + " stories and malformed records for every tenant. Stops at --duration or on Ctrl-C, then"
+                        + " prints one line: SUMMARY events=<n> alerts=<n> dead_letters=<n> parquet_files=<n>",
+                ""})
 public final class DemoCommand implements Callable<Integer> {
 
     private static final DemoSettings D = DemoSettings.defaults();
@@ -25,7 +28,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Stop after this many seconds (default: run until Ctrl-C).")
     long durationSeconds = 0;
 
-    @Option(names = "--tenants", split = ",", paramLabel = "<a,b,c>",
+    @Option(names = "--tenants", split = ",", paramLabel = "<tenant>",
             description = "Tenants to generate telemetry for (default: ${DEFAULT-VALUE}).")
     List<String> tenants = D.tenants();
 

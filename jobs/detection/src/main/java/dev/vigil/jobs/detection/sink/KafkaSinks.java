@@ -27,13 +27,24 @@ public final class KafkaSinks {
                 e -> e.getEvent().getTenantId());
     }
 
+    /**
+     * A dead letter carries the whole original record plus an envelope, so for an input at the
+     * broker's size limit it is larger than that limit: the producer must allow bigger requests
+     * (and the dead-letter topic a bigger {@code max.message.bytes}), or one oversize input would
+     * fail the sink and restart the job forever.
+     */
     public static KafkaSink<DeadLetter> deadLetters(ReadableConfig conf) {
         return sink(conf, conf.get(DetectionJobOptions.DEAD_LETTER_TOPIC), "dead-letters", DeadLetter.class,
-                DeadLetter::getTenantId);
+                DeadLetter::getTenantId, conf.get(DetectionJobOptions.DEAD_LETTER_MAX_REQUEST_BYTES));
     }
 
     private static <T extends SpecificRecordBase> KafkaSink<T> sink(ReadableConfig conf, String topic, String name,
             Class<T> type, WireRecordSerializer.KeyOf<T> keyOf) {
+        return sink(conf, topic, name, type, keyOf, 1024 * 1024);
+    }
+
+    private static <T extends SpecificRecordBase> KafkaSink<T> sink(ReadableConfig conf, String topic, String name,
+            Class<T> type, WireRecordSerializer.KeyOf<T> keyOf, int maxRequestBytes) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(conf.get(DetectionJobOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new WireRecordSerializer<>(topic, type, keyOf))
@@ -43,6 +54,7 @@ public final class KafkaSinks {
                 .setProperty("transaction.timeout.ms",
                         String.valueOf(conf.get(DetectionJobOptions.TRANSACTION_TIMEOUT).toMillis()))
                 .setProperty("compression.type", "lz4")
+                .setProperty("max.request.size", String.valueOf(maxRequestBytes))
                 .build();
     }
 }

@@ -32,9 +32,11 @@ final class WireRecordSerializer<T extends SpecificRecordBase> implements KafkaR
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
         String key = keyOf.key(element);
-        // Dead letters carry no event time (Long.MIN_VALUE); Kafka rejects negative timestamps.
-        Long ts = timestamp != null && timestamp >= 0 ? timestamp : null;
-        return new ProducerRecord<>(topic, null, ts, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+        // No explicit timestamp: Kafka stamps the record when it is published. Using the event time
+        // instead would let the broker's time-based retention delete freshly committed output at once
+        // whenever old telemetry is processed (a backfill, a replay after an outage); the event time
+        // is in the payload.
+        return new ProducerRecord<>(topic, null, null, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 codec.encode(element));
     }
 }
