@@ -1,14 +1,9 @@
 package dev.vigil.testing.kafka;
 
 import dev.vigil.testing.Backend;
-import dev.vigil.testing.internal.TempDirs;
+import dev.vigil.testing.BackendExtension;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.redpanda.RedpandaContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -24,19 +19,12 @@ import org.testcontainers.utility.DockerImageName;
  * afterwards). Containers mode runs a Redpanda container; without Docker the whole class is disabled, which
  * JUnit and Surefire report as skipped.
  */
-public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback, ExecutionCondition {
+public final class KafkaExtension extends BackendExtension<KafkaEndpoint> {
 
     public static final String REDPANDA_IMAGE = "docker.redpanda.com/redpandadata/redpanda:v24.2.4";
 
-    private final Backend backend;
-    private String ownerId;
-    private KafkaEndpoint endpoint;
-    private EmbeddedKafkaBroker broker;
-    private Path tempDir;
-    private RedpandaContainer container;
-
     private KafkaExtension(Backend backend) {
-        this.backend = backend;
+        super(backend, "Kafka", "a Redpanda container");
     }
 
     /** An in-JVM KRaft broker. */
@@ -54,90 +42,44 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
         return new KafkaExtension(Backend.fromSystemProperty());
     }
 
-    public Backend backend() {
-        return backend;
-    }
-
     /** The running cluster; only valid between beforeAll and afterAll. */
-    public synchronized KafkaEndpoint kafka() {
-        if (endpoint == null) {
-            throw new IllegalStateException("Kafka is not running: use the extension via @RegisterExtension on a"
-                    + " static field and call kafka() from tests or @BeforeAll methods");
-        }
-        return endpoint;
+    public KafkaEndpoint kafka() {
+        return running();
     }
 
     /** The embedded broker (for stop/restart outage tests); empty in containers mode. */
-    public synchronized Optional<EmbeddedKafkaBroker> embeddedBroker() {
-        return Optional.ofNullable(broker);
-    }
-
-    /**
-     * Containers mode without Docker disables the test class (reported as skipped) before anything starts;
-     * {@link #beforeAll} still aborts via an assumption should the condition not be consulted.
-     */
-    @Override
-    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        if (backend == Backend.CONTAINERS && !Backend.isDockerAvailable()) {
-            return ConditionEvaluationResult.disabled(Backend.dockerUnavailableReason("a Redpanda container"));
-        }
-        return ConditionEvaluationResult.enabled(backend + " backend");
+    public Optional<EmbeddedKafkaBroker> embeddedBroker() {
+        return ifRunning().filter(EmbeddedKafkaBroker.class::isInstance).map(EmbeddedKafkaBroker.class::cast);
     }
 
     @Override
-    public synchronized void beforeAll(ExtensionContext context) {
-        if (endpoint != null) {
-            return; // already started by an enclosing class (@Nested)
-        }
-        if (backend == Backend.CONTAINERS) {
-            Backend.assumeDockerAvailable("a Redpanda container");
-            RedpandaContainer redpanda = new RedpandaContainer(DockerImageName.parse(REDPANDA_IMAGE));
-            redpanda.start();
-            container = redpanda;
-            String bootstrap = redpanda.getBootstrapServers();
-            endpoint = new KafkaEndpoint() {
-                @Override
-                public String bootstrapServers() {
-                    return bootstrap;
-                }
-
-                @Override
-                public void createTopics(int partitions, String... topics) {
-                    KafkaTopics.create(bootstrap, partitions, topics);
-                }
-
-                @Override
-                public String toString() {
-                    return "Redpanda[" + bootstrap + "]";
-                }
-            };
-        } else {
-            tempDir = TempDirs.create("vigil-kafka-");
-            broker = EmbeddedKafkaBroker.startOnFreePorts(tempDir);
-            endpoint = broker;
-        }
-        ownerId = context.getUniqueId();
+    protected KafkaEndpoint startEmbedded(Path tempDir) {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePorts(tempDir);
+        stopAfterAll(broker::close);
+        return broker;
     }
 
     @Override
-    public synchronized void afterAll(ExtensionContext context) {
-        if (ownerId != null && !ownerId.equals(context.getUniqueId())) {
-            return; // a @Nested class finishing; the owner stops it
-        }
-        try {
-            if (broker != null) {
-                broker.close();
+    protected KafkaEndpoint startContainer() {
+        RedpandaContainer redpanda = new RedpandaContainer(DockerImageName.parse(REDPANDA_IMAGE));
+        redpanda.start();
+        stopAfterAll(redpanda::stop);
+        String bootstrap = redpanda.getBootstrapServers();
+        return new KafkaEndpoint() {
+            @Override
+            public String bootstrapServers() {
+                return bootstrap;
             }
-            if (container != null) {
-                container.stop();
+
+            @Override
+            public void createTopics(int partitions, String... topics) {
+                KafkaTopics.create(bootstrap, partitions, topics);
             }
-        } finally {
-            TempDirs.deleteRecursively(tempDir);
-            broker = null;
-            container = null;
-            tempDir = null;
-            endpoint = null;
-            ownerId = null;
-        }
+
+            @Override
+            public String toString() {
+                return "Redpanda[" + bootstrap + "]";
+            }
+        };
     }
 }

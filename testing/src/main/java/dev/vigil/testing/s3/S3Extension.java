@@ -1,15 +1,10 @@
 package dev.vigil.testing.s3;
 
 import dev.vigil.testing.Backend;
-import dev.vigil.testing.internal.TempDirs;
+import dev.vigil.testing.BackendExtension;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.containers.MinIOContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -25,20 +20,13 @@ import org.testcontainers.utility.DockerImageName;
  * Containers mode runs MinIO; without Docker the whole class is disabled, which JUnit and Surefire report as
  * skipped.
  */
-public final class S3Extension implements BeforeAllCallback, AfterAllCallback, ExecutionCondition {
+public final class S3Extension extends BackendExtension<S3Endpoint> {
 
     public static final String BUCKET = "vigil-test";
     public static final String MINIO_IMAGE = "minio/minio:RELEASE.2023-09-04T19-57-37Z";
 
-    private final Backend backend;
-    private String ownerId;
-    private Endpoint endpoint;
-    private EmbeddedS3 embedded;
-    private Path tempDir;
-    private MinIOContainer container;
-
     private S3Extension(Backend backend) {
-        this.backend = backend;
+        super(backend, "S3", "a MinIO container");
     }
 
     /** In-JVM s3proxy. */
@@ -56,81 +44,38 @@ public final class S3Extension implements BeforeAllCallback, AfterAllCallback, E
         return new S3Extension(Backend.fromSystemProperty());
     }
 
-    public Backend backend() {
-        return backend;
-    }
-
     /** The running endpoint; only valid between beforeAll and afterAll. */
-    public synchronized S3Endpoint s3() {
-        if (endpoint == null) {
-            throw new IllegalStateException("S3 is not running: use the extension via @RegisterExtension on a"
-                    + " static field and call s3() from tests or @BeforeAll methods");
-        }
-        return endpoint;
+    public S3Endpoint s3() {
+        return running();
     }
 
     /** The embedded s3proxy (for stop/restart outage tests); empty in containers mode. */
-    public synchronized Optional<EmbeddedS3> embeddedS3() {
-        return Optional.ofNullable(embedded);
-    }
-
-    /**
-     * Containers mode without Docker disables the test class (reported as skipped) before anything starts;
-     * {@link #beforeAll} still aborts via an assumption should the condition not be consulted.
-     */
-    @Override
-    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        if (backend == Backend.CONTAINERS && !Backend.isDockerAvailable()) {
-            return ConditionEvaluationResult.disabled(Backend.dockerUnavailableReason("a MinIO container"));
-        }
-        return ConditionEvaluationResult.enabled(backend + " backend");
+    public Optional<EmbeddedS3> embeddedS3() {
+        return ifRunning().map(endpoint -> ((Endpoint) endpoint).embedded);
     }
 
     @Override
-    public synchronized void beforeAll(ExtensionContext context) {
-        if (endpoint != null) {
-            return; // already started by an enclosing class (@Nested)
-        }
-        if (backend == Backend.CONTAINERS) {
-            Backend.assumeDockerAvailable("a MinIO container");
-            MinIOContainer minio = new MinIOContainer(DockerImageName.parse(MINIO_IMAGE))
-                    .withUserName(EmbeddedS3.ACCESS_KEY)
-                    .withPassword(EmbeddedS3.SECRET_KEY);
-            minio.start();
-            container = minio;
-            endpoint = new Endpoint(URI.create(minio.getS3URL()), minio.getUserName(), minio.getPassword());
-        } else {
-            tempDir = TempDirs.create("vigil-s3-");
-            embedded = EmbeddedS3.start(tempDir, 0);
-            endpoint = new Endpoint(embedded.endpoint(), embedded.accessKey(), embedded.secretKey());
-        }
-        endpoint.client().createIfMissing();
-        ownerId = context.getUniqueId();
+    protected S3Endpoint startEmbedded(Path tempDir) {
+        EmbeddedS3 embedded = EmbeddedS3.start(tempDir, 0);
+        stopAfterAll(embedded::close);
+        return connect(embedded.endpoint(), embedded.accessKey(), embedded.secretKey(), embedded);
     }
 
     @Override
-    public synchronized void afterAll(ExtensionContext context) {
-        if (ownerId != null && !ownerId.equals(context.getUniqueId())) {
-            return; // a @Nested class finishing; the owner stops it
-        }
-        try {
-            if (endpoint != null) {
-                endpoint.client.close();
-            }
-            if (embedded != null) {
-                embedded.close();
-            }
-            if (container != null) {
-                container.stop();
-            }
-        } finally {
-            TempDirs.deleteRecursively(tempDir);
-            endpoint = null;
-            embedded = null;
-            container = null;
-            tempDir = null;
-            ownerId = null;
-        }
+    protected S3Endpoint startContainer() {
+        MinIOContainer minio = new MinIOContainer(DockerImageName.parse(MINIO_IMAGE))
+                .withUserName(EmbeddedS3.ACCESS_KEY)
+                .withPassword(EmbeddedS3.SECRET_KEY);
+        minio.start();
+        stopAfterAll(minio::stop);
+        return connect(URI.create(minio.getS3URL()), minio.getUserName(), minio.getPassword(), null);
+    }
+
+    private Endpoint connect(URI uri, String accessKey, String secretKey, EmbeddedS3 embedded) {
+        Endpoint endpoint = new Endpoint(uri, accessKey, secretKey, embedded);
+        stopAfterAll(endpoint.client::close);
+        endpoint.client.createIfMissing();
+        return endpoint;
     }
 
     private static final class Endpoint implements S3Endpoint {
@@ -138,11 +83,13 @@ public final class S3Extension implements BeforeAllCallback, AfterAllCallback, E
         private final String accessKey;
         private final String secretKey;
         private final S3Bucket client;
+        private final EmbeddedS3 embedded; // null in containers mode
 
-        Endpoint(URI uri, String accessKey, String secretKey) {
+        Endpoint(URI uri, String accessKey, String secretKey, EmbeddedS3 embedded) {
             this.uri = uri;
             this.accessKey = accessKey;
             this.secretKey = secretKey;
+            this.embedded = embedded;
             this.client = S3Bucket.connect(uri, accessKey, secretKey, BUCKET);
         }
 

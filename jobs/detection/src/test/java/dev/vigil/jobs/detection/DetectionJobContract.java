@@ -65,7 +65,7 @@ abstract class DetectionJobContract {
     static final String ACME_ONLY_IP = "198.51.100.23";
     static final String PROBE_IP = "192.0.2.200";
     static final Instant T0 = TelemetryFixtures.DEFAULT_TIME;
-    static final Duration TIMEOUT = Duration.ofSeconds(120);
+    static final Duration TIMEOUT = JobTestKit.TIMEOUT;
 
     @TempDir
     Path tmp;
@@ -85,17 +85,9 @@ abstract class DetectionJobContract {
 
         String run = UUID.randomUUID().toString();
         String archivePrefix = "archive/" + run;
-        Configuration conf = ShippedFlinkConf.load();
-        conf.addAll(FlinkS3.s3Settings(s3()));
-        conf.set(DetectionJobOptions.BOOTSTRAP_SERVERS, bootstrap);
-        conf.set(DetectionJobOptions.ARCHIVE_PATH, "s3://" + s3().bucket() + "/" + archivePrefix);
-        conf.set(DetectionJobOptions.TRANSACTIONAL_ID_PREFIX, "it-" + run);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "s3://" + s3().bucket() + "/checkpoints/" + run);
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
-        conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
-        FlinkS3.initializeFileSystems(conf);
+        Configuration conf = JobTestKit.jobConfiguration(kafka(), s3(), run, archivePrefix);
 
-        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+        try (KafkaProducer<byte[], byte[]> producer = JobTestKit.producer(bootstrap)) {
             for (ReputationUpdate u : feed()) {
                 producer.send(new ProducerRecord<>(VigilTopics.REPUTATION, VigilTopics.reputationKey(u), VigilTopics.encode(u)));
             }
@@ -108,7 +100,7 @@ abstract class DetectionJobContract {
                 // Readiness barrier: the job starts both sources at once, so the first telemetry may be
                 // enriched before the feed is loaded. Send one probe per telemetry partition, each matching a
                 // feed entry, until a whole round comes out enriched: then every subtask holds the feed.
-                List<String> probeIds = awaitFeedLoaded(bootstrap, producer);
+                List<String> probeIds = JobTestKit.awaitFeedLoaded(bootstrap, producer, TENANTS, PROBE_IP, T0);
 
                 Dataset data = dataset();
                 for (TelemetryEvent e : data.valid) {
@@ -126,20 +118,20 @@ abstract class DetectionJobContract {
                 List<String> expectedEventIds = new ArrayList<>(data.valid.stream().map(TelemetryEvent::getEventId).toList());
                 expectedEventIds.addAll(probeIds);
 
-                List<EnrichedEvent> enriched = decodeAll(TopicReader.awaitCommitted(bootstrap, VigilTopics.ENRICHED,
+                List<EnrichedEvent> enriched = JobTestKit.decodeAll(TopicReader.awaitCommitted(bootstrap, VigilTopics.ENRICHED,
                         expectedEventIds.size(), TIMEOUT), EnrichedEvent.class);
-                List<DeadLetter> deadLetters = decodeAll(TopicReader.awaitCommitted(bootstrap, VigilTopics.DEAD_LETTERS,
+                List<DeadLetter> deadLetters = JobTestKit.decodeAll(TopicReader.awaitCommitted(bootstrap, VigilTopics.DEAD_LETTERS,
                         data.malformed.size(), TIMEOUT), DeadLetter.class);
-                List<Alert> alerts = decodeAll(TopicReader.awaitCommitted(bootstrap, VigilTopics.ALERTS,
+                List<Alert> alerts = JobTestKit.decodeAll(TopicReader.awaitCommitted(bootstrap, VigilTopics.ALERTS,
                         data.expectedAlerts.size(), TIMEOUT), Alert.class);
-                Map<String, List<String>> parquet = awaitParquet(archivePrefix, expectedEventIds.size());
+                Map<String, List<String>> parquet = JobTestKit.awaitParquet(s3().client(), tmp, archivePrefix, expectedEventIds.size());
 
                 // Let a few more checkpoints complete: anything duplicated or late would show up now.
                 Thread.sleep(4_000);
-                enriched = decodeAll(TopicReader.readCommitted(bootstrap, VigilTopics.ENRICHED), EnrichedEvent.class);
-                deadLetters = decodeAll(TopicReader.readCommitted(bootstrap, VigilTopics.DEAD_LETTERS), DeadLetter.class);
-                alerts = decodeAll(TopicReader.readCommitted(bootstrap, VigilTopics.ALERTS), Alert.class);
-                parquet = readParquet(archivePrefix);
+                enriched = JobTestKit.decodeAll(TopicReader.readCommitted(bootstrap, VigilTopics.ENRICHED), EnrichedEvent.class);
+                deadLetters = JobTestKit.decodeAll(TopicReader.readCommitted(bootstrap, VigilTopics.DEAD_LETTERS), DeadLetter.class);
+                alerts = JobTestKit.decodeAll(TopicReader.readCommitted(bootstrap, VigilTopics.ALERTS), Alert.class);
+                parquet = JobTestKit.readParquet(s3().client(), tmp, archivePrefix);
 
                 assertEnrichedExactlyOnce(enriched, expectedEventIds);
                 assertTenantIsolationInEnrichment(enriched);
@@ -291,93 +283,6 @@ abstract class DetectionJobContract {
 
     // ---------------------------------------------------------------------------------------------
     // Helpers
-
-    private static List<String> awaitFeedLoaded(String bootstrap, KafkaProducer<byte[], byte[]> producer) throws Exception {
-        List<String> allProbes = new ArrayList<>();
-        for (int round = 0; round < 20; round++) {
-            List<String> roundIds = new ArrayList<>();
-            for (String tenant : TENANTS) {
-                for (int partition = 0; partition < 2; partition++) {
-                    TelemetryEvent probe = TelemetryFixtures.networkConnection(tenant, "probe-host",
-                            "probe-" + round + "-" + tenant + "-" + partition, T0, PROBE_IP, 53, "C:\\Windows\\System32\\svchost.exe");
-                    roundIds.add(probe.getEventId());
-                    producer.send(new ProducerRecord<>(VigilTopics.telemetryTopic(tenant), partition, VigilTopics.telemetryKey(probe),
-                            VigilTopics.encode(probe)));
-                }
-            }
-            producer.flush();
-            allProbes.addAll(roundIds);
-            List<EnrichedEvent> out = decodeAll(TopicReader.awaitCommitted(bootstrap, VigilTopics.ENRICHED, allProbes.size(), TIMEOUT),
-                    EnrichedEvent.class);
-            assertThat(out).extracting(e -> e.getEvent().getEventId()).as("committed enriched output after probe round %d", round)
-                    .containsExactlyInAnyOrderElementsOf(allProbes);
-            long enriched = out.stream().filter(e -> roundIds.contains(e.getEvent().getEventId()) && !e.getReputation().isEmpty()).count();
-            if (enriched == roundIds.size()) {
-                return allProbes;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("the reputation feed never reached every enrichment subtask");
-    }
-
-    private Map<String, List<String>> awaitParquet(String prefix, int events) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        Map<String, List<String>> files = readParquet(prefix);
-        while (files.values().stream().mapToInt(List::size).sum() < events) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Parquet archive holds " + files.values().stream().mapToInt(List::size).sum() + " of " + events);
-            }
-            Thread.sleep(500);
-            files = readParquet(prefix);
-        }
-        return files;
-    }
-
-    /** Committed Parquet files only: in-progress parts are hidden ('.'-prefixed) or unfinished multipart uploads. */
-    private Map<String, List<String>> readParquet(String prefix) throws IOException {
-        Map<String, List<String>> idsByKey = new HashMap<>();
-        for (String key : s3().client().listKeys(prefix)) {
-            String name = key.substring(key.lastIndexOf('/') + 1);
-            if (name.startsWith(".") || !name.endsWith(".parquet")) {
-                continue;
-            }
-            Path local = Files.write(tmp.resolve(UUID.randomUUID() + ".parquet"), s3().client().get(key));
-            List<String> ids = new ArrayList<>();
-            try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(local))
-                    .withDataModel(GenericData.get()).build()) {
-                for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-                    GenericRecord event = (GenericRecord) r.get("event");
-                    assertThat(event.get("tenantId").toString()).as("tenant inside %s", key)
-                            .isEqualTo(key.replaceAll(".*/tenant=([^/]+)/.*", "$1"));
-                    ids.add(event.get("eventId").toString());
-                }
-            }
-            idsByKey.put(key, ids);
-        }
-        return idsByKey;
-    }
-
-    private static <T extends org.apache.avro.specific.SpecificRecordBase> List<T> decodeAll(
-            List<ConsumerRecord<byte[], byte[]>> records, Class<T> type) {
-        WireCodec<T> codec = WireCodec.of(type);
-        List<T> out = new ArrayList<>(records.size());
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            try {
-                out.add(codec.decode(r.value()));
-            } catch (IOException e) {
-                throw new AssertionError("undecodable record on " + r.topic(), e);
-            }
-        }
-        return out;
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(4 * 1024 * 1024));
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-    }
 
     private static byte[] bytes(java.nio.ByteBuffer buffer) {
         java.nio.ByteBuffer b = buffer.duplicate();

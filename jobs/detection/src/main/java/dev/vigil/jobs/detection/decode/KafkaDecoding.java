@@ -2,7 +2,7 @@ package dev.vigil.jobs.detection.decode;
 
 import dev.vigil.schema.internal.DecodedRecord;
 import dev.vigil.schema.internal.DecodedReputation;
-import java.io.IOException;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -14,55 +14,34 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * generated per Kafka partition from event time; a record that cannot be decoded becomes a dead
  * letter in the same stream instead of an exception that would fail the job.
  */
-public final class KafkaDecoding {
+public final class KafkaDecoding<T extends SpecificRecordBase> implements KafkaRecordDeserializationSchema<T> {
 
-    private KafkaDecoding() {}
+    private static final long serialVersionUID = 1L;
+
+    private final RecordDecoder<T> decoder;
+    private final Class<T> type;
+
+    private KafkaDecoding(RecordDecoder<T> decoder, Class<T> type) {
+        this.decoder = decoder;
+        this.type = type;
+    }
 
     public static KafkaRecordDeserializationSchema<DecodedRecord> telemetry(TelemetryDecoder decoder) {
-        return new Telemetry(decoder);
+        return new KafkaDecoding<>(decoder, DecodedRecord.class);
     }
 
     public static KafkaRecordDeserializationSchema<DecodedReputation> reputation() {
-        return new Reputation(new ReputationDecoder());
+        return new KafkaDecoding<>(new ReputationDecoder(), DecodedReputation.class);
     }
 
-    private static final class Telemetry implements KafkaRecordDeserializationSchema<DecodedRecord> {
-        private static final long serialVersionUID = 1L;
-        private final TelemetryDecoder decoder;
-
-        Telemetry(TelemetryDecoder decoder) {
-            this.decoder = decoder;
-        }
-
-        @Override
-        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DecodedRecord> out) throws IOException {
-            out.collect(decoder.decode(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
-                    record.timestamp()));
-        }
-
-        @Override
-        public TypeInformation<DecodedRecord> getProducedType() {
-            return new AvroTypeInfo<>(DecodedRecord.class);
-        }
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<T> out) {
+        out.collect(decoder.decode(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
+                record.timestamp()));
     }
 
-    private static final class Reputation implements KafkaRecordDeserializationSchema<DecodedReputation> {
-        private static final long serialVersionUID = 1L;
-        private final ReputationDecoder decoder;
-
-        Reputation(ReputationDecoder decoder) {
-            this.decoder = decoder;
-        }
-
-        @Override
-        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DecodedReputation> out) throws IOException {
-            out.collect(decoder.decode(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
-                    record.timestamp()));
-        }
-
-        @Override
-        public TypeInformation<DecodedReputation> getProducedType() {
-            return new AvroTypeInfo<>(DecodedReputation.class);
-        }
+    @Override
+    public TypeInformation<T> getProducedType() {
+        return new AvroTypeInfo<>(type);
     }
 }

@@ -5,7 +5,6 @@ import dev.vigil.schema.IndicatorType;
 import dev.vigil.schema.ReputationUpdate;
 import dev.vigil.schema.internal.DecodedReputation;
 import dev.vigil.schema.wire.WireCodec;
-import java.io.Serializable;
 import java.util.Locale;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.MissingSchemaException;
@@ -15,12 +14,13 @@ import org.apache.avro.message.MissingSchemaException;
  * letter. Values are normalized the same way {@code IndicatorExtractor} normalizes event fields,
  * so lookups are exact-match.
  */
-public final class ReputationDecoder implements Serializable {
+public final class ReputationDecoder implements RecordDecoder<DecodedReputation> {
 
     private static final long serialVersionUID = 1L;
 
     private final WireCodec<ReputationUpdate> codec = WireCodec.of(ReputationUpdate.class);
 
+    @Override
     public DecodedReputation decode(String topic, int partition, long offset, byte[] key, byte[] value, long recordTimestamp) {
         ReputationUpdate update;
         try {

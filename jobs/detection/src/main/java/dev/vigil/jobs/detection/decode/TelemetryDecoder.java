@@ -5,7 +5,6 @@ import dev.vigil.schema.Host;
 import dev.vigil.schema.TelemetryEvent;
 import dev.vigil.schema.internal.DecodedRecord;
 import dev.vigil.schema.wire.WireCodec;
-import java.io.Serializable;
 import java.time.Duration;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.MissingSchemaException;
@@ -15,7 +14,7 @@ import org.apache.avro.message.MissingSchemaException;
  * throws on input. Decisions depend only on the record (not on the wall clock), so a replay after
  * a failure decides the same way.
  */
-public final class TelemetryDecoder implements Serializable {
+public final class TelemetryDecoder implements RecordDecoder<DecodedRecord> {
 
     private static final long serialVersionUID = 1L;
 
@@ -31,6 +30,7 @@ public final class TelemetryDecoder implements Serializable {
         this.maxFutureSkewMillis = maxFutureSkew.toMillis();
     }
 
+    @Override
     public DecodedRecord decode(String topic, int partition, long offset, byte[] key, byte[] value, long recordTimestamp) {
         String tenant = Tenants.resolve(topic, key);
         if (tenant == null) {
