@@ -30,7 +30,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import dev.vigil.testing.flink.MiniClusters;
+import dev.vigil.testing.kafka.KafkaExtension;
+import dev.vigil.testing.s3.S3Extension;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,9 +54,23 @@ abstract class FaultInjectionContract {
     static final int FAILURES_PER_USER = 6;
     static final String BURST = "vigil-builtin-failed-logon-burst";
 
-    abstract dev.vigil.testing.kafka.KafkaEndpoint kafka();
+    // Fault tests always run on the in-JVM servers: only those can be stopped and restarted at will.
+    @RegisterExtension
+    static final KafkaExtension KAFKA = KafkaExtension.embedded();
 
-    abstract dev.vigil.testing.s3.S3Endpoint s3();
+    @RegisterExtension
+    static final S3Extension S3 = S3Extension.embedded();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = MiniClusters.extension();
+
+    static dev.vigil.testing.kafka.KafkaEndpoint kafka() {
+        return KAFKA.kafka();
+    }
+
+    static dev.vigil.testing.s3.S3Endpoint s3() {
+        return S3.s3();
+    }
 
     /** Injects this test's faults while input is being produced (about 24 s); returns how many it injected. */
     abstract int injectFaults(MiniCluster cluster) throws Exception;
