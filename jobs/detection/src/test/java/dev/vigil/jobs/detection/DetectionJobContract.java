@@ -15,6 +15,7 @@ import dev.vigil.testing.flink.FlinkS3;
 import dev.vigil.testing.flink.ShippedFlinkConf;
 import dev.vigil.testing.kafka.KafkaEndpoint;
 import dev.vigil.testing.kafka.TopicReader;
+import dev.vigil.testing.s3.ArchivedParquet;
 import dev.vigil.testing.s3.S3Endpoint;
 import dev.vigil.testing.telemetry.MalformedRecords;
 import dev.vigil.testing.telemetry.MalformedRecords.MalformedRecord;
@@ -24,7 +25,6 @@ import dev.vigil.testing.telemetry.VigilTopics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +51,6 @@ import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The detection job end to end through a real broker and a real S3 endpoint: the production graph
@@ -66,9 +65,6 @@ abstract class DetectionJobContract {
     static final String PROBE_IP = "192.0.2.200";
     static final Instant T0 = TelemetryFixtures.DEFAULT_TIME;
     static final Duration TIMEOUT = JobTestKit.TIMEOUT;
-
-    @TempDir
-    Path tmp;
 
     abstract KafkaEndpoint kafka();
 
@@ -97,9 +93,6 @@ abstract class DetectionJobContract {
             DetectionJob.defineProductionWorkflow(env, conf);
             JobClient job = env.executeAsync(DetectionJob.JOB_NAME);
             try {
-                // Readiness barrier: the job starts both sources at once, so the first telemetry may be
-                // enriched before the feed is loaded. Send one probe per telemetry partition, each matching a
-                // feed entry, until a whole round comes out enriched: then every subtask holds the feed.
                 List<String> probeIds = JobTestKit.awaitFeedLoaded(bootstrap, producer, TENANTS, PROBE_IP, T0);
 
                 Dataset data = dataset();
@@ -124,14 +117,14 @@ abstract class DetectionJobContract {
                         data.malformed.size(), TIMEOUT), DeadLetter.class);
                 List<Alert> alerts = JobTestKit.decodeAll(TopicReader.awaitCommitted(bootstrap, VigilTopics.ALERTS,
                         data.expectedAlerts.size(), TIMEOUT), Alert.class);
-                Map<String, List<String>> parquet = JobTestKit.awaitParquet(s3().client(), tmp, archivePrefix, expectedEventIds.size());
+                Map<String, List<String>> parquet = JobTestKit.awaitParquet(s3().client(), archivePrefix, expectedEventIds.size());
 
                 // Let a few more checkpoints complete: anything duplicated or late would show up now.
                 Thread.sleep(4_000);
                 enriched = JobTestKit.decodeAll(TopicReader.readCommitted(bootstrap, VigilTopics.ENRICHED), EnrichedEvent.class);
                 deadLetters = JobTestKit.decodeAll(TopicReader.readCommitted(bootstrap, VigilTopics.DEAD_LETTERS), DeadLetter.class);
                 alerts = JobTestKit.decodeAll(TopicReader.readCommitted(bootstrap, VigilTopics.ALERTS), Alert.class);
-                parquet = JobTestKit.readParquet(s3().client(), tmp, archivePrefix);
+                parquet = ArchivedParquet.eventIdsByFile(s3().client(), archivePrefix);
 
                 assertEnrichedExactlyOnce(enriched, expectedEventIds);
                 assertTenantIsolationInEnrichment(enriched);

@@ -6,24 +6,20 @@ import dev.vigil.local.CommittedOutputs;
 import dev.vigil.local.LocalFlink;
 import dev.vigil.local.Ports;
 import dev.vigil.local.Shutdown;
+import dev.vigil.local.WorkDir;
 import dev.vigil.schema.DeadLetterReason;
 import dev.vigil.schema.TelemetryEvent;
 import dev.vigil.testing.flink.FlinkS3;
 import dev.vigil.testing.kafka.EmbeddedKafkaBroker;
+import dev.vigil.testing.s3.ArchivedParquet;
 import dev.vigil.testing.s3.EmbeddedS3;
 import dev.vigil.testing.s3.S3Bucket;
 import dev.vigil.testing.telemetry.TelemetryGenerator;
 import dev.vigil.testing.telemetry.TelemetryProducer;
 import dev.vigil.testing.telemetry.VigilTopics;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +28,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -51,7 +46,6 @@ import org.slf4j.LoggerFactory;
 public final class Demo {
 
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
-    private static final String MARKER = ".vigil-demo";
 
     private final DemoSettings settings;
     private final PrintStream out;
@@ -70,7 +64,7 @@ public final class Demo {
         ports.put("S3", s.s3Port());
         ports.put("Flink web UI", s.webPort());
         Ports.requireFree(ports);
-        prepareWorkDir(s.workDir());
+        WorkDir.prepare(s.workDir(), "demo");
 
         List<String> telemetryTopics = s.tenants().stream().map(VigilTopics::telemetryTopic).toList();
         EmbeddedKafkaBroker broker = null;
@@ -318,38 +312,7 @@ public final class Demo {
     /** Committed (visible, not hidden or in-progress) .parquet objects under the archive prefix. */
     static long countParquetFiles(EmbeddedS3 s3) {
         try (S3Bucket bucket = s3.client(DemoSettings.BUCKET)) {
-            return bucket.listKeys("archive/").stream().filter(Demo::isCommittedParquet).count();
-        }
-    }
-
-    static boolean isCommittedParquet(String key) {
-        String name = key.substring(key.lastIndexOf('/') + 1);
-        return name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_")
-                && !name.contains("inprogress") && !name.contains("_tmp_");
-    }
-
-    /** Wipes {@code dir} (refusing a non-empty directory a demo did not create) and recreates it with a marker. */
-    static void prepareWorkDir(Path dir) {
-        try {
-            if (Files.exists(dir)) {
-                boolean empty;
-                try (Stream<Path> entries = Files.list(dir)) {
-                    empty = entries.findAny().isEmpty();
-                }
-                if (!empty && !Files.exists(dir.resolve(MARKER))) {
-                    throw new IllegalStateException("Refusing to wipe " + dir + ": it is not empty and was not"
-                            + " created by `vigil demo` (no " + MARKER + " file).");
-                }
-                List<Path> all;
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    all = walk.sorted(Comparator.reverseOrder()).collect(Collectors.toCollection(ArrayList::new));
-                }
-                for (Path p : all) Files.deleteIfExists(p);
-            }
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve(MARKER), "created by vigil demo; wiped at every start\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not prepare " + dir, e);
+            return bucket.listKeys("archive/").stream().filter(ArchivedParquet::isCommitted).count();
         }
     }
 

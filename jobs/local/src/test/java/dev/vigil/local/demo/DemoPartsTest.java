@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.local.Ports;
 import dev.vigil.local.VigilCli;
+import dev.vigil.local.WorkDir;
 import dev.vigil.schema.Alert;
 import dev.vigil.schema.DetectionRef;
 import dev.vigil.schema.Entity;
@@ -21,14 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class DemoPartsTest {
-
-    @Test
-    void onlyFinishedParquetObjectsCount() {
-        assertThat(Demo.isCommittedParquet("archive/tenant=acme/date=2026-01-01/hour=09/enriched-abc-0-3.parquet")).isTrue();
-        assertThat(Demo.isCommittedParquet("archive/tenant=acme/date=2026-01-01/hour=09/.enriched-abc-0-4.parquet.inprogress.123")).isFalse();
-        assertThat(Demo.isCommittedParquet("archive/tenant=acme/_tmp_x.parquet")).isFalse();
-        assertThat(Demo.isCommittedParquet("archive/tenant=acme/x.json")).isFalse();
-    }
 
     @Test
     void alertLineHasTimeTenantSeverityTitleEntityAuthor() {
@@ -52,16 +45,16 @@ class DemoPartsTest {
     }
 
     @Test
-    void workDirIsWipedOnlyWhenADemoMadeIt(@TempDir Path tmp) throws IOException {
+    void workDirIsWipedOnlyWhenAVigilCommandMadeIt(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("demo");
-        Demo.prepareWorkDir(dir);
+        WorkDir.prepare(dir, "demo");
         Files.writeString(dir.resolve("old"), "x");
-        Demo.prepareWorkDir(dir);
+        WorkDir.prepare(dir, "demo");
         assertThat(dir.resolve("old")).doesNotExist();
         Path foreign = tmp.resolve("foreign");
         Files.createDirectories(foreign);
         Files.writeString(foreign.resolve("precious"), "x");
-        assertThatThrownBy(() -> Demo.prepareWorkDir(foreign)).hasMessageContaining("Refusing to wipe");
+        assertThatThrownBy(() -> WorkDir.prepare(foreign, "demo")).hasMessageContaining("Refusing to wipe");
         assertThat(foreign.resolve("precious")).exists();
     }
 
