@@ -66,6 +66,6 @@ class DemoPartsTest {
         assertThat(demo.durationSeconds).isEqualTo(30);
         assertThat(demo.tenants).containsExactly("a", "b", "c");
         assertThat(demo.rate).isEqualTo(50);
-        assertThat(cl.getSubcommands()).containsKeys("demo", "help");
+        assertThat(cl.getSubcommands()).containsKeys("demo", "chaos", "help");
     }
 }
