@@ -1,0 +1,165 @@
+package dev.vigil.detections.sigma;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Compiles a Sigma condition over compiled searches: {@code and}, {@code or}, {@code not}, parentheses,
+ * {@code 1 of x*}, {@code all of x*}, {@code 1 of them}, {@code all of them} ({@code them} leaves out
+ * identifiers starting with {@code _}). Precedence: not, and, or. Aggregations ({@code | count() ...}) and
+ * {@code near} are rejected.
+ */
+final class ConditionCompiler {
+
+    private final Map<String, EventPredicate> searches;
+    private final List<String> tokens;
+    private int pos;
+
+    private ConditionCompiler(Map<String, EventPredicate> searches, List<String> tokens) {
+        this.searches = searches;
+        this.tokens = tokens;
+    }
+
+    /** {@code searches} in declaration order (a LinkedHashMap). */
+    static EventPredicate compile(String condition, Map<String, EventPredicate> searches) throws RuleRejectedException {
+        if (condition.indexOf('|') >= 0) {
+            throw new RuleRejectedException("aggregation", "condition '" + condition + "' uses an aggregation (| ...)");
+        }
+        ConditionCompiler c = new ConditionCompiler(searches, tokenize(condition));
+        if (c.tokens.isEmpty()) {
+            throw new RuleRejectedException("condition", "empty condition");
+        }
+        EventPredicate p = c.or();
+        if (c.pos != c.tokens.size()) {
+            throw new RuleRejectedException("condition", "unexpected '" + c.tokens.get(c.pos) + "' in '" + condition + "'");
+        }
+        return p;
+    }
+
+    private static List<String> tokenize(String s) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '(' || c == ')') {
+                out.add(String.valueOf(c));
+                i++;
+            } else {
+                int j = i;
+                while (j < s.length() && !Character.isWhitespace(s.charAt(j)) && s.charAt(j) != '(' && s.charAt(j) != ')') {
+                    j++;
+                }
+                out.add(s.substring(i, j));
+                i = j;
+            }
+        }
+        return out;
+    }
+
+    private String peek() {
+        return pos < tokens.size() ? tokens.get(pos) : null;
+    }
+
+    private boolean accept(String keyword) {
+        String t = peek();
+        if (t != null && t.toLowerCase(Locale.ROOT).equals(keyword)) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    private EventPredicate or() throws RuleRejectedException {
+        List<EventPredicate> parts = new ArrayList<>();
+        parts.add(and());
+        while (accept("or")) {
+            parts.add(and());
+        }
+        return EventPredicate.or(parts);
+    }
+
+    private EventPredicate and() throws RuleRejectedException {
+        List<EventPredicate> parts = new ArrayList<>();
+        parts.add(not());
+        while (accept("and")) {
+            parts.add(not());
+        }
+        return EventPredicate.and(parts);
+    }
+
+    private EventPredicate not() throws RuleRejectedException {
+        if (accept("not")) {
+            EventPredicate inner = not();
+            return e -> !inner.test(e);
+        }
+        return primary();
+    }
+
+    private EventPredicate primary() throws RuleRejectedException {
+        String t = peek();
+        if (t == null) {
+            throw new RuleRejectedException("condition", "ends early");
+        }
+        if (t.equals("(")) {
+            pos++;
+            EventPredicate inner = or();
+            if (!accept(")")) {
+                throw new RuleRejectedException("condition", "missing ')'");
+            }
+            return inner;
+        }
+        String lower = t.toLowerCase(Locale.ROOT);
+        if (pos + 1 < tokens.size() && tokens.get(pos + 1).equalsIgnoreCase("of")) {
+            pos += 2;
+            String target = peek();
+            if (target == null) {
+                throw new RuleRejectedException("condition", "'" + t + " of' names nothing");
+            }
+            pos++;
+            List<EventPredicate> selected = select(target);
+            if (lower.equals("1") || lower.equals("any")) {
+                return EventPredicate.or(selected);
+            }
+            if (lower.equals("all")) {
+                return EventPredicate.and(selected);
+            }
+            throw new RuleRejectedException("condition '" + t + " of'", "only '1 of' and 'all of' are defined");
+        }
+        if (lower.equals("near") || lower.equals("and") || lower.equals("or") || lower.equals(")")) {
+            throw new RuleRejectedException("condition", "unexpected '" + t + "'");
+        }
+        pos++;
+        EventPredicate search = searches.get(t);
+        if (search == null) {
+            throw new RuleRejectedException("condition", "names an undefined search '" + t + "'");
+        }
+        return search;
+    }
+
+    private List<EventPredicate> select(String target) throws RuleRejectedException {
+        List<EventPredicate> out = new ArrayList<>();
+        if (target.equalsIgnoreCase("them")) {
+            searches.forEach((name, p) -> {
+                if (!name.startsWith("_")) {
+                    out.add(p);
+                }
+            });
+        } else {
+            Pattern p = Pattern.compile(Pattern.quote(target).replace("*", "\\E.*\\Q"));
+            searches.forEach((name, search) -> {
+                if (p.matcher(name).matches()) {
+                    out.add(search);
+                }
+            });
+        }
+        if (out.isEmpty()) {
+            throw new RuleRejectedException("condition", "'of " + target + "' matches no search");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,248 @@
+package dev.vigil.detections.sigma;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A Sigma string value compiled for matching: literal characters, {@code ?} (one character), {@code *} (any
+ * run) and character sets (what {@code |windash} puts where a dash may be written several ways). Matching is
+ * on the whole text; {@code contains}, {@code startswith} and {@code endswith} add {@code *} around. Plain
+ * shapes ({@code lit}, {@code *lit*}, {@code lit*}, {@code *lit}) use String methods, not the glob engine.
+ */
+final class Glob {
+
+    static final int ANY_ONE = -1;
+    static final int ANY_RUN = -2;
+    private static final int FIRST_SET = -3;
+
+    enum Shape { EQUALS, CONTAINS, STARTS_WITH, ENDS_WITH, GLOB }
+
+    private final int[] tokens;
+    private final char[][] sets;
+    private final boolean caseSensitive;
+    private final Shape shape;
+    private final String literal;
+
+    private Glob(int[] tokens, char[][] sets, boolean caseSensitive) {
+        this.caseSensitive = caseSensitive;
+        this.sets = sets;
+        if (!caseSensitive) {
+            for (int i = 0; i < tokens.length; i++) {
+                if (tokens[i] >= 0) {
+                    tokens[i] = Character.toLowerCase(tokens[i]);
+                }
+            }
+            for (char[] set : sets) {
+                for (int i = 0; i < set.length; i++) {
+                    set[i] = Character.toLowerCase(set[i]);
+                }
+            }
+        }
+        this.tokens = tokens;
+        int start = tokens.length > 0 && tokens[0] == ANY_RUN ? 1 : 0;
+        int end = tokens.length > start && tokens[tokens.length - 1] == ANY_RUN ? tokens.length - 1 : tokens.length;
+        boolean plain = true;
+        StringBuilder lit = new StringBuilder();
+        for (int i = start; i < end; i++) {
+            if (tokens[i] < 0) {
+                plain = false;
+                break;
+            }
+            lit.appendCodePoint(tokens[i]);
+        }
+        if (plain) {
+            literal = lit.toString();
+            boolean leading = start == 1;
+            boolean trailing = end == tokens.length - 1 && end >= start;
+            shape = leading && trailing ? Shape.CONTAINS : leading ? Shape.ENDS_WITH : trailing ? Shape.STARTS_WITH : Shape.EQUALS;
+        } else {
+            literal = null;
+            shape = Shape.GLOB;
+        }
+    }
+
+    /** Parses a Sigma string: {@code *} and {@code ?} are wildcards; {@code \*}, {@code \?}, {@code \\} escape; any other backslash is literal. */
+    static Glob parse(String value, boolean caseSensitive) {
+        int[] out = new int[value.length()];
+        int n = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' && i + 1 < value.length() && isEscapable(value.charAt(i + 1))) {
+                out[n++] = value.charAt(++i);
+            } else if (c == '*') {
+                if (n == 0 || out[n - 1] != ANY_RUN) {
+                    out[n++] = ANY_RUN;
+                }
+            } else if (c == '?') {
+                out[n++] = ANY_ONE;
+            } else {
+                out[n++] = c;
+            }
+        }
+        return new Glob(Arrays.copyOf(out, n), new char[0][], caseSensitive);
+    }
+
+    /** A literal text, no wildcards (e.g. a base64 encoding). */
+    static Glob literal(String text, boolean caseSensitive) {
+        return new Glob(text.chars().toArray(), new char[0][], caseSensitive);
+    }
+
+    private static boolean isEscapable(char c) {
+        return c == '*' || c == '?' || c == '\\';
+    }
+
+    boolean hasWildcards() {
+        for (int t : tokens) {
+            if (t < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The text with wildcards read as literal characters (for encodings, which apply to plain strings). */
+    String plainText() {
+        StringBuilder b = new StringBuilder();
+        for (int t : tokens) {
+            b.append(t == ANY_RUN ? '*' : t == ANY_ONE ? '?' : (char) t);
+        }
+        return b.toString();
+    }
+
+    Glob contains() {
+        return wrap(true, true);
+    }
+
+    Glob startsWith() {
+        return wrap(false, true);
+    }
+
+    Glob endsWith() {
+        return wrap(true, false);
+    }
+
+    private Glob wrap(boolean before, boolean after) {
+        int[] t = new int[tokens.length + 2];
+        int n = 0;
+        if (before && (tokens.length == 0 || tokens[0] != ANY_RUN)) {
+            t[n++] = ANY_RUN;
+        }
+        for (int token : tokens) {
+            t[n++] = token;
+        }
+        if (after && (n == 0 || t[n - 1] != ANY_RUN)) {
+            t[n++] = ANY_RUN;
+        }
+        return new Glob(Arrays.copyOf(t, n), copy(sets), caseSensitive);
+    }
+
+    /**
+     * {@code |windash}: each {@code -} or {@code /} that starts a word (not preceded by a word character,
+     * followed by one) may also be written as any of {@code - / – — ―}.
+     */
+    Glob windash() {
+        char[][] newSets = Arrays.copyOf(copy(sets), sets.length + 1);
+        newSets[sets.length] = new char[] {'-', '/', '\u2013', '\u2014', '\u2015'};
+        int setToken = FIRST_SET - sets.length;
+        int[] t = tokens.clone();
+        boolean changed = false;
+        for (int i = 0; i < t.length; i++) {
+            if ((t[i] == '-' || t[i] == '/') && !(i > 0 && isWordChar(t[i - 1])) && i + 1 < t.length && isWordChar(t[i + 1])) {
+                t[i] = setToken;
+                changed = true;
+            }
+        }
+        return changed ? new Glob(t, newSets, caseSensitive) : this;
+    }
+
+    private static boolean isWordChar(int token) {
+        return token >= 0 && (Character.isLetterOrDigit(token) || token == '_');
+    }
+
+    private static char[][] copy(char[][] s) {
+        char[][] c = new char[s.length][];
+        for (int i = 0; i < s.length; i++) {
+            c[i] = s[i].clone();
+        }
+        return c;
+    }
+
+    Shape shape() {
+        return shape;
+    }
+
+    /** The literal of a plain shape (lower-cased unless case-sensitive); null for {@link Shape#GLOB}. */
+    String literal() {
+        return literal;
+    }
+
+    boolean caseSensitive() {
+        return caseSensitive;
+    }
+
+    boolean matches(String text) {
+        return matchesPrepared(caseSensitive ? text : text.toLowerCase(Locale.ROOT));
+    }
+
+    /** {@code text} already lower-cased when this glob is case-insensitive. */
+    boolean matchesPrepared(String text) {
+        switch (shape) {
+            case EQUALS:
+                return text.equals(literal);
+            case CONTAINS:
+                return text.contains(literal);
+            case STARTS_WITH:
+                return text.startsWith(literal);
+            case ENDS_WITH:
+                return text.endsWith(literal);
+            default:
+                return globMatch(text);
+        }
+    }
+
+    /** Wildcard matching with backtracking to the last {@code *} (linear in practice, no recursion). */
+    private boolean globMatch(String text) {
+        int t = 0;
+        int p = 0;
+        int starP = -1;
+        int starT = 0;
+        while (t < text.length()) {
+            if (p < tokens.length && tokens[p] != ANY_RUN && matchesOne(tokens[p], text.charAt(t))) {
+                p++;
+                t++;
+            } else if (p < tokens.length && tokens[p] == ANY_RUN) {
+                starP = p++;
+                starT = t;
+            } else if (starP >= 0) {
+                p = starP + 1;
+                t = ++starT;
+            } else {
+                return false;
+            }
+        }
+        while (p < tokens.length && tokens[p] == ANY_RUN) {
+            p++;
+        }
+        return p == tokens.length;
+    }
+
+    private boolean matchesOne(int token, char c) {
+        if (token >= 0) {
+            return token == c;
+        }
+        if (token == ANY_ONE) {
+            return true;
+        }
+        for (char s : sets[FIRST_SET - token]) {
+            if (s == c) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return plainText();
+    }
+}
