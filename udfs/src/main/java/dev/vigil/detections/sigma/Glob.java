@@ -18,6 +18,8 @@ final class Glob {
     enum Shape { EQUALS, CONTAINS, STARTS_WITH, ENDS_WITH, GLOB }
 
     private final int[] tokens;
+    /** The tokens as written, before lower-casing: encodings ({@code |base64}, {@code |wide}) need the real case. */
+    private final int[] written;
     private final char[][] sets;
     private final boolean caseSensitive;
     private final Shape shape;
@@ -26,6 +28,7 @@ final class Glob {
     private Glob(int[] tokens, char[][] sets, boolean caseSensitive) {
         this.caseSensitive = caseSensitive;
         this.sets = sets;
+        this.written = tokens.clone();
         if (!caseSensitive) {
             for (int i = 0; i < tokens.length; i++) {
                 if (tokens[i] >= 0) {
@@ -103,7 +106,7 @@ final class Glob {
     /** The text with wildcards read as literal characters (for encodings, which apply to plain strings). */
     String plainText() {
         StringBuilder b = new StringBuilder();
-        for (int t : tokens) {
+        for (int t : written) {
             b.append(t == ANY_RUN ? '*' : t == ANY_ONE ? '?' : (char) t);
         }
         return b.toString();
