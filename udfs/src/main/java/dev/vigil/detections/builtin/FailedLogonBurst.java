@@ -9,7 +9,6 @@ import dev.vigil.schema.AuthenticationActivity;
 import dev.vigil.schema.EnrichedEvent;
 import dev.vigil.schema.Severity;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,9 +21,15 @@ public final class FailedLogonBurst implements Detection {
     static final int FAILURES = 5;
     static final int WINDOW_MINUTES = 5;
 
-    static final DetectionMetadata METADATA = new DetectionMetadata(
-            "vigil-builtin-failed-logon-burst", 1, "Burst of failed logons for one account",
-            Severity.MEDIUM, List.of("attack.credential-access", "attack.t1110.001", "attack.t1110.003"), "Vigil");
+    static final DetectionMetadata METADATA = DetectionMetadata
+            .builder("vigil-builtin-failed-logon-burst", "Burst of failed logons for one account")
+            .description("At least " + FAILURES + " failed logons for one account within " + WINDOW_MINUTES
+                    + " minutes: password guessing or spraying against that account.")
+            .severity(Severity.MEDIUM).status(DetectionMetadata.Status.STABLE)
+            .tags("attack.credential-access", "attack.t1110.001", "attack.t1110.003").author("Vigil")
+            .references("https://attack.mitre.org/techniques/T1110/")
+            .falsePositives("A service or scheduled task still using an old password", "A user locked out after a password change")
+            .build();
 
     private static final Threshold THRESHOLD = new Threshold(FAILURES, Duration.ofMinutes(WINDOW_MINUTES));
 
@@ -34,7 +39,7 @@ public final class FailedLogonBurst implements Detection {
     }
 
     @Override
-    public Threshold threshold() {
+    public Threshold aggregation() {
         return THRESHOLD;
     }
 

@@ -10,14 +10,18 @@ import dev.vigil.schema.NetworkActivity;
 import dev.vigil.schema.ReputationMatch;
 import dev.vigil.schema.Severity;
 import dev.vigil.schema.Verdict;
-import java.util.List;
 
 /** A connection to an IP address the reputation feed calls malicious (command and control). */
 public final class MaliciousIpConnection implements Detection {
 
-    static final DetectionMetadata METADATA = new DetectionMetadata(
-            "vigil-builtin-malicious-ip-connection", 1, "Connection to a known-malicious IP address",
-            Severity.HIGH, List.of("attack.command-and-control", "attack.t1071"), "Vigil");
+    static final DetectionMetadata METADATA = DetectionMetadata
+            .builder("vigil-builtin-malicious-ip-connection", "Connection to a known-malicious IP address")
+            .description("A process opened a connection to an IP address the reputation feed calls malicious"
+                    + " (command and control, exfiltration).")
+            .severity(Severity.HIGH).status(DetectionMetadata.Status.STABLE)
+            .tags("attack.command-and-control", "attack.t1071").author("Vigil")
+            .falsePositives("Shared hosting or CDN addresses that once served malware")
+            .build();
 
     @Override
     public DetectionMetadata metadata() {

@@ -12,14 +12,18 @@ import dev.vigil.schema.ProcessActivity;
 import dev.vigil.schema.ReputationMatch;
 import dev.vigil.schema.Severity;
 import dev.vigil.schema.Verdict;
-import java.util.List;
 
 /** A process started from an image whose hash the reputation feed calls malicious. */
 public final class MaliciousProcessImage implements Detection {
 
-    static final DetectionMetadata METADATA = new DetectionMetadata(
-            "vigil-builtin-malicious-process-image", 1, "Process started from a known-malicious image",
-            Severity.HIGH, List.of("attack.execution", "attack.t1204.002"), "Vigil");
+    static final DetectionMetadata METADATA = DetectionMetadata
+            .builder("vigil-builtin-malicious-process-image", "Process started from a known-malicious image")
+            .description("A process was launched from an image whose SHA-256 or MD5 the reputation feed calls"
+                    + " malicious at the time of the launch.")
+            .severity(Severity.HIGH).status(DetectionMetadata.Status.STABLE)
+            .tags("attack.execution", "attack.t1204.002").author("Vigil")
+            .falsePositives("A reputation source that wrongly convicts a file (check the verdict's source)")
+            .build();
 
     @Override
     public DetectionMetadata metadata() {

@@ -67,8 +67,8 @@ class BuiltinDetectionsTest {
     @Test
     void failedLogonIsAThresholdFindingGroupedByAccount() {
         Detection d = new FailedLogonBurst();
-        assertThat(d.threshold()).isNotNull();
-        assertThat(d.threshold().count()).isEqualTo(5);
+        assertThat(d.aggregation()).isNotNull();
+        assertThat(d.aggregation().count()).isEqualTo(5);
         Finding f = d.evaluate(enriched(AuthenticationActivity.newBuilder().setUser("Alice").setDomain("CORP")
                 .setOutcome(AuthOutcome.FAILURE).setSourceIp("198.51.100.7").build()));
         assertThat(f).isNotNull();

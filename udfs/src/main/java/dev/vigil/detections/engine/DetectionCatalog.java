@@ -1,0 +1,111 @@
+package dev.vigil.detections.engine;
+
+import dev.vigil.detections.api.Detection;
+import dev.vigil.detections.api.Detections;
+import dev.vigil.detections.sigma.LogsourceMapping;
+import dev.vigil.detections.sigma.SigmaRuleCompiler;
+import dev.vigil.detections.sigma.SigmaRuleLoader;
+import dev.vigil.detections.sigma.SigmaRuleSet;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The detections one engine runs, loaded from where they live: the built-in Java detections
+ * (ServiceLoader), the Sigma rules bundled with Vigil ({@value #BUNDLED_RULES} on the classpath,
+ * from {@code udfs/detections/}), and the analysts' own rule folders or files.
+ */
+public final class DetectionCatalog {
+
+    /** Classpath folder of the Sigma rules that ship with Vigil. */
+    public static final String BUNDLED_RULES = "vigil-detections";
+
+    /**
+     * What to load.
+     *
+     * @param builtin the built-in Java detections and the bundled Sigma rules
+     * @param ruleRoots more Sigma rule folders (searched recursively) or files
+     * @param placeholders values of Sigma {@code expand} placeholders ({@code %admins%} → list)
+     * @param selectionFile which detections run for which tenant ({@link DetectionSelection}); null: all, everywhere
+     */
+    public record Settings(boolean builtin, List<String> ruleRoots, Map<String, List<String>> placeholders,
+                           String selectionFile) implements Serializable {
+        public Settings {
+            ruleRoots = List.copyOf(ruleRoots);
+            placeholders = Map.copyOf(placeholders);
+        }
+
+        public static Settings builtinOnly() {
+            return new Settings(true, List.of(), Map.of(), null);
+        }
+    }
+
+    private final List<Detection> java;
+    private final SigmaRuleLoader.Result sigma;
+    private final DetectionSelection selection;
+
+    private DetectionCatalog(List<Detection> java, SigmaRuleLoader.Result sigma, DetectionSelection selection) {
+        this.java = java;
+        this.sigma = sigma;
+        this.selection = selection;
+    }
+
+    public static DetectionCatalog load(Settings settings) {
+        List<Path> roots = new ArrayList<>();
+        if (settings.builtin()) {
+            roots.add(bundledRules());
+        }
+        settings.ruleRoots().forEach(r -> roots.add(Paths.get(r)));
+        SigmaRuleLoader loader = new SigmaRuleLoader(new SigmaRuleCompiler(LogsourceMapping.windows(), settings.placeholders()));
+        return new DetectionCatalog(settings.builtin() ? Detections.discover() : List.of(), loader.load(roots),
+                settings.selectionFile() == null ? DetectionSelection.ALL : DetectionSelection.load(Paths.get(settings.selectionFile())));
+    }
+
+    public List<Detection> javaDetections() {
+        return java;
+    }
+
+    /** The Sigma rules that compiled, those rejected (file, construct, reason) and the non-rule YAML skipped. */
+    public SigmaRuleLoader.Result sigma() {
+        return sigma;
+    }
+
+    public DetectionEngine engine() {
+        return new DetectionEngine(java, new SigmaRuleSet(sigma.rules()), selection);
+    }
+
+    /** The bundled rules' folder, inside the jar or on disk (tests, IDE). */
+    static Path bundledRules() {
+        URL url = DetectionCatalog.class.getClassLoader().getResource(BUNDLED_RULES);
+        if (url == null) {
+            throw new IllegalStateException("Bundled detections (" + BUNDLED_RULES + ") are missing from the classpath");
+        }
+        try {
+            URI uri = url.toURI();
+            if (!"jar".equals(uri.getScheme())) {
+                return Paths.get(uri);
+            }
+            FileSystem jar;
+            try {
+                jar = FileSystems.newFileSystem(uri, Map.of());
+            } catch (FileSystemAlreadyExistsException e) {
+                jar = FileSystems.getFileSystem(uri);
+            }
+            return jar.provider().getPath(uri);
+        } catch (URISyntaxException | IOException e) {
+            throw new UncheckedIOException("Cannot open the bundled detections at " + url,
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.vigil.detections.engine;
+
+import dev.vigil.detections.api.Aggregation;
+import dev.vigil.detections.api.DistinctCount;
+import dev.vigil.schema.internal.CountedFinding;
+import dev.vigil.schema.internal.FindingWindow;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How a declared {@link Aggregation} counts: the findings of one (tenant, detection, group key)
+ * inside the event-time window. Plain Java over the state record, so the job's keyed operator, the
+ * sample runner and {@code vigil detect} count the same way.
+ */
+public final class FindingWindows {
+
+    private FindingWindows() {}
+
+    public static FindingWindow empty() {
+        return new FindingWindow(new ArrayList<>());
+    }
+
+    /**
+     * Adds a finding at event time {@code time} after dropping those that left the window. Returns
+     * false when the event is already in the window (a sensor resending it counts once) or, for a
+     * distinct count, when the finding has no value.
+     */
+    public static boolean add(FindingWindow w, Aggregation aggregation, String eventId, long time, String hostName,
+            String value) {
+        if (aggregation instanceof DistinctCount && value == null) {
+            return false;
+        }
+        List<CountedFinding> findings = w.getFindings();
+        for (int i = 0; i < findings.size(); i++) {
+            if (findings.get(i).getEventId().equals(eventId)) {
+                return false;
+            }
+        }
+        prune(w, time - aggregation.window().toMillis());
+        findings.add(new CountedFinding(eventId, time, hostName, value));
+        return true;
+    }
+
+    /** Whether the window now holds enough findings (or distinct values) to alert. */
+    public static boolean reached(FindingWindow w, Aggregation aggregation) {
+        return count(w, aggregation) >= aggregation.count();
+    }
+
+    /** Findings in the window, or distinct values for a {@link DistinctCount}. */
+    public static int count(FindingWindow w, Aggregation aggregation) {
+        if (!(aggregation instanceof DistinctCount)) {
+            return w.getFindings().size();
+        }
+        Set<String> values = new HashSet<>();
+        for (CountedFinding f : w.getFindings()) {
+            values.add(f.getValue());
+        }
+        return values.size();
+    }
+
+    /** Drops findings at or before {@code oldestAllowed}: they left the window. */
+    public static void prune(FindingWindow w, long oldestAllowed) {
+        w.getFindings().removeIf(f -> f.getEventTime() <= oldestAllowed);
+    }
+
+    /** The earliest finding (by event time, then id), so an alert's id does not depend on arrival order. */
+    public static CountedFinding first(FindingWindow w) {
+        CountedFinding first = null;
+        for (CountedFinding f : w.getFindings()) {
+            if (first == null || f.getEventTime() < first.getEventTime()
+                    || (f.getEventTime() == first.getEventTime() && f.getEventId().compareTo(first.getEventId()) < 0)) {
+                first = f;
+            }
+        }
+        return first;
+    }
+
+    public static long lastSeen(FindingWindow w) {
+        long last = Long.MIN_VALUE;
+        for (CountedFinding f : w.getFindings()) {
+            last = Math.max(last, f.getEventTime());
+        }
+        return last;
+    }
+
+    public static List<String> eventIds(FindingWindow w) {
+        List<String> ids = new ArrayList<>(w.getFindings().size());
+        for (CountedFinding f : w.getFindings()) {
+            ids.add(f.getEventId());
+        }
+        return ids;
+    }
+}

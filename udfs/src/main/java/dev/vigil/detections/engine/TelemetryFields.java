@@ -1,0 +1,180 @@
+package dev.vigil.detections.engine;
+
+import dev.vigil.detections.sigma.EventFields;
+import dev.vigil.schema.AuthenticationActivity;
+import dev.vigil.schema.Direction;
+import dev.vigil.schema.DnsActivity;
+import dev.vigil.schema.FileActivity;
+import dev.vigil.schema.Hashes;
+import dev.vigil.schema.NetworkActivity;
+import dev.vigil.schema.ProcessActivity;
+import dev.vigil.schema.ProcessRef;
+import dev.vigil.schema.TelemetryEvent;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * A {@link TelemetryEvent} as Sigma rules see it. A field is looked up in the event's {@code raw}
+ * map first (the source's own names: full fidelity for Windows events), exactly and then ignoring
+ * case; when the source did not keep it there, the Sysmon / Windows Security name of a typed field
+ * answers ({@code Image}, {@code CommandLine}, {@code DestinationIp}, {@code TargetUserName},
+ * {@code Computer}, ...), so rules also run on Vigil's own sensors' telemetry.
+ *
+ * <p>Reusable: {@link #reset} points it at the next event, so the hot path allocates nothing for it.
+ */
+public final class TelemetryFields implements EventFields {
+
+    private TelemetryEvent event;
+    private Map<String, String> raw;
+    private Map<String, String> rawByLowerName;
+
+    public TelemetryFields reset(TelemetryEvent event) {
+        this.event = event;
+        this.raw = event.getRaw();
+        this.rawByLowerName = null;
+        return this;
+    }
+
+    public static TelemetryFields of(TelemetryEvent event) {
+        return new TelemetryFields().reset(event);
+    }
+
+    @Override
+    public Object get(String field) {
+        String v = raw.get(field);
+        if (v != null) {
+            return v;
+        }
+        Object typed = typed(field);
+        if (typed != null) {
+            return typed;
+        }
+        if (!raw.isEmpty()) {
+            if (rawByLowerName == null) {
+                rawByLowerName = new HashMap<>();
+                raw.forEach((k, value) -> rawByLowerName.putIfAbsent(k.toLowerCase(Locale.ROOT), value));
+            }
+            return rawByLowerName.get(field.toLowerCase(Locale.ROOT));
+        }
+        return null;
+    }
+
+    @Override
+    public boolean anyValue(Predicate<String> test) {
+        for (String v : raw.values()) {
+            if (v != null && test.test(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The typed field Sigma calls {@code field}, or null. */
+    private Object typed(String field) {
+        switch (field) {
+            case "Computer":
+                return event.getHost().getName();
+            case "Product":
+                return event.getSourceProduct();
+            default:
+                break;
+        }
+        Object activity = event.getActivity();
+        if (activity instanceof ProcessActivity p) {
+            return process(p, field);
+        }
+        if (activity instanceof NetworkActivity n) {
+            return network(n, field);
+        }
+        if (activity instanceof FileActivity f) {
+            return switch (field) {
+                case "TargetFilename" -> f.getPath();
+                default -> processField(f.getProcess(), field);
+            };
+        }
+        if (activity instanceof DnsActivity d) {
+            return switch (field) {
+                case "QueryName" -> d.getQuery();
+                case "QueryResults" -> d.getAnswers().isEmpty() ? null : String.join(";", d.getAnswers());
+                case "QueryStatus" -> d.getResponseCode();
+                default -> processField(d.getProcess(), field);
+            };
+        }
+        if (activity instanceof AuthenticationActivity a) {
+            return switch (field) {
+                case "TargetUserName" -> a.getUser();
+                case "TargetDomainName" -> a.getDomain();
+                case "LogonType" -> a.getLogonType();
+                case "IpAddress" -> a.getSourceIp();
+                case "AuthenticationPackageName" -> a.getAuthProtocol();
+                case "FailureReason" -> a.getFailureReason();
+                default -> null;
+            };
+        }
+        return null;
+    }
+
+    private static Object process(ProcessActivity p, String field) {
+        ProcessRef parent = p.getParent();
+        return switch (field) {
+            case "ParentImage" -> parent == null ? null : parent.getImagePath();
+            case "ParentCommandLine" -> parent == null ? null : parent.getCommandLine();
+            case "ParentProcessId" -> parent == null ? null : parent.getPid();
+            case "ParentProcessGuid" -> parent == null ? null : parent.getGuid();
+            case "ParentUser" -> parent == null ? null : parent.getUser();
+            case "CurrentDirectory" -> p.getCurrentDirectory();
+            case "IntegrityLevel" -> p.getIntegrityLevel();
+            default -> processField(p.getProcess(), field);
+        };
+    }
+
+    private static Object network(NetworkActivity n, String field) {
+        return switch (field) {
+            case "SourceIp" -> n.getSrcIp();
+            case "SourcePort" -> n.getSrcPort();
+            case "DestinationIp" -> n.getDstIp();
+            case "DestinationPort" -> n.getDstPort();
+            case "DestinationHostname" -> n.getDstHostname();
+            case "Protocol" -> n.getProtocol();
+            case "Initiated" -> n.getDirection() == Direction.UNKNOWN ? null
+                    : n.getDirection() == Direction.OUTBOUND ? "true" : "false";
+            default -> processField(n.getProcess(), field);
+        };
+    }
+
+    /** The acting process's fields, under Sysmon's names. */
+    private static Object processField(ProcessRef p, String field) {
+        if (p == null) {
+            return null;
+        }
+        return switch (field) {
+            case "Image" -> p.getImagePath();
+            case "CommandLine" -> p.getCommandLine();
+            case "ProcessId" -> p.getPid();
+            case "ProcessGuid" -> p.getGuid();
+            case "User" -> p.getUser();
+            case "Hashes" -> sysmonHashes(p.getHashes());
+            default -> null;
+        };
+    }
+
+    /** Sysmon's {@code Hashes} format, {@code SHA256=..,MD5=..}, which Sigma rules match with contains. */
+    private static String sysmonHashes(Hashes h) {
+        if (h == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        if (h.getSha1() != null) {
+            b.append("SHA1=").append(h.getSha1().toUpperCase(Locale.ROOT));
+        }
+        if (h.getMd5() != null) {
+            b.append(b.length() > 0 ? "," : "").append("MD5=").append(h.getMd5().toUpperCase(Locale.ROOT));
+        }
+        if (h.getSha256() != null) {
+            b.append(b.length() > 0 ? "," : "").append("SHA256=").append(h.getSha256().toUpperCase(Locale.ROOT));
+        }
+        return b.length() == 0 ? null : b.toString();
+    }
+}
