@@ -36,18 +36,16 @@ public final class DetectionCatalog {
      *
      * @param builtin the built-in Java detections and the bundled Sigma rules
      * @param ruleRoots more Sigma rule folders (searched recursively) or files
-     * @param placeholders values of Sigma {@code expand} placeholders ({@code %admins%} → list)
-     * @param selectionFile which detections run for which tenant ({@link DetectionSelection}); null: all, everywhere
+     * @param configFile which detections run for which tenant and the values of Sigma {@code expand}
+     *     placeholders ({@link DetectionSelection}); null: everything runs everywhere
      */
-    public record Settings(boolean builtin, List<String> ruleRoots, Map<String, List<String>> placeholders,
-                           String selectionFile) implements Serializable {
+    public record Settings(boolean builtin, List<String> ruleRoots, String configFile) implements Serializable {
         public Settings {
             ruleRoots = List.copyOf(ruleRoots);
-            placeholders = Map.copyOf(placeholders);
         }
 
         public static Settings builtinOnly() {
-            return new Settings(true, List.of(), Map.of(), null);
+            return new Settings(true, List.of(), null);
         }
     }
 
@@ -67,9 +65,11 @@ public final class DetectionCatalog {
             roots.add(bundledRules());
         }
         settings.ruleRoots().forEach(r -> roots.add(Paths.get(r)));
-        SigmaRuleLoader loader = new SigmaRuleLoader(new SigmaRuleCompiler(LogsourceMapping.windows(), settings.placeholders()));
+        Path config = settings.configFile() == null ? null : Paths.get(settings.configFile());
+        Map<String, List<String>> placeholders = config == null ? Map.of() : DetectionSelection.placeholders(config);
+        SigmaRuleLoader loader = new SigmaRuleLoader(new SigmaRuleCompiler(LogsourceMapping.windows(), placeholders));
         return new DetectionCatalog(settings.builtin() ? Detections.discover() : List.of(), loader.load(roots),
-                settings.selectionFile() == null ? DetectionSelection.ALL : DetectionSelection.load(Paths.get(settings.selectionFile())));
+                config == null ? DetectionSelection.ALL : DetectionSelection.load(config));
     }
 
     public List<Detection> javaDetections() {

@@ -27,6 +27,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *     disabled: [id, ...]      # also off for acme
  *   globex:
  *     only: [id, ...]          # globex runs these and nothing else
+ * placeholders:                # values of Sigma expand placeholders (%admins%), read by DetectionCatalog
+ *   admins: [alice, bob]
  * </pre>
  */
 public final class DetectionSelection implements Serializable {
@@ -67,11 +69,26 @@ public final class DetectionSelection implements Serializable {
     }
 
     public static DetectionSelection load(Path file) {
+        return parse(read(file), file.toString());
+    }
+
+    /** The file's {@code placeholders}: name → values. */
+    public static Map<String, List<String>> placeholders(Path file) {
+        Object doc = read(file);
+        Map<String, List<String>> out = new HashMap<>();
+        if (doc instanceof Map<?, ?> root && root.get("placeholders") instanceof Map<?, ?> byName) {
+            byName.forEach((name, values) -> out.put(String.valueOf(name),
+                    values instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(values))));
+        }
+        return out;
+    }
+
+    private static Object read(Path file) {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
-            return parse(doc == null ? Map.of() : doc, file.toString());
+            return doc == null ? Map.of() : doc;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read detection selection " + file, e);
+            throw new UncheckedIOException("Cannot read detection configuration " + file, e);
         }
     }
 
@@ -80,8 +97,9 @@ public final class DetectionSelection implements Serializable {
             throw new IllegalArgumentException(source + ": expected a mapping with 'disabled' and 'tenants'");
         }
         for (Object key : root.keySet()) {
-            if (!"disabled".equals(key) && !"tenants".equals(key)) {
-                throw new IllegalArgumentException(source + ": unknown key '" + key + "' (expected disabled, tenants)");
+            if (!"disabled".equals(key) && !"tenants".equals(key) && !"placeholders".equals(key)) {
+                throw new IllegalArgumentException(source + ": unknown key '" + key
+                        + "' (expected disabled, tenants, placeholders)");
             }
         }
         Map<String, Set<String>> disabledByTenant = new HashMap<>();

@@ -17,7 +17,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code evtx_dump} JSON: pretty-printed {@code {"Event":{"System":..,"EventData":..}}} objects, concatenated
  *       (not JSON lines). {@code System} fields keep their names ({@code EventID}, {@code Channel}, {@code Computer},
- *       {@code EventRecordID}); the provider becomes {@code Provider_Name}; {@code EventData} fields are lifted to
+ *       {@code EventRecordID}); the provider becomes {@code Provider_Name}, other attributes
+ *       {@code <Element>_<Attribute>} ({@code TimeCreated_SystemTime}, {@code Execution_ProcessID}); {@code EventData} fields are lifted to
  *       the top; a {@code UserData} event exposes the fields of its single wrapper element.</li>
  *   <li>flat JSON lines (Winlogbeat / NXLog / OTRF style): the object as is.</li>
  * </ul>
@@ -83,6 +84,9 @@ public final class WindowsEventJson {
                 }
             } else if (m.containsKey("#text")) {
                 put(out, key, m.get("#text"));
+            } else if (m.get("#attributes") instanceof Map<?, ?> attributes) {
+                // TimeCreated SystemTime, Execution ProcessID, Security UserID, Correlation ActivityID
+                attributes.forEach((a, v) -> put(out, key + "_" + a, v));
             }
             return;
         }

@@ -33,7 +33,8 @@ class BuiltinDetectionsTest {
         assertThat(Detections.discover()).extracting(d -> d.metadata().id()).containsExactly(
                 "vigil-builtin-failed-logon-burst",
                 "vigil-builtin-malicious-ip-connection",
-                "vigil-builtin-malicious-process-image");
+                "vigil-builtin-malicious-process-image",
+                "vigil-builtin-port-scan");
     }
 
     @Test

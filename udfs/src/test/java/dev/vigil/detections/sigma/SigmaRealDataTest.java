@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.detections.engine.DetectionEngine;
+import dev.vigil.detections.engine.DetectionSelection;
 import dev.vigil.detections.windows.WindowsEventJson;
+import dev.vigil.detections.windows.WindowsTelemetry;
+import dev.vigil.schema.EnrichedEvent;
+import dev.vigil.schema.TelemetryEvent;
+import java.time.Instant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +61,38 @@ class SigmaRealDataTest {
 
     @Test
     void allRulesOverAllEventsGiveExactlyTheExpectedHits() throws IOException {
+        assertExpectedHits((file, index, event, hits) -> {
+            MapEventFields fields = new MapEventFields(event);
+            for (SigmaRule rule : loaded.rules()) {
+                if (rule.matches(fields)) {
+                    hits.add(hit(set.relativize(Paths.get(rule.file())).toString(), rule.id(), file, index));
+                }
+            }
+        });
+    }
+
+    /**
+     * The production path: each event becomes a TelemetryEvent (the Windows adapter the pipeline
+     * runs), and the detection engine evaluates all rules on it through the telemetry field view.
+     */
+    @Test
+    void theSameThroughTheWindowsAdapterAndTheDetectionEngine() throws IOException {
+        DetectionEngine engine = new DetectionEngine(List.of(), new SigmaRuleSet(loaded.rules()), DetectionSelection.ALL);
+        Instant ingest = Instant.parse("2026-01-01T00:00:00Z");
+        assertExpectedHits((file, index, event, hits) -> {
+            TelemetryEvent telemetry = WindowsTelemetry.toTelemetry("acme", event, ingest, file + "#" + index);
+            engine.evaluate(new EnrichedEvent(telemetry, List.of()), (detection, finding) -> {
+                SigmaRule rule = loaded.rules().get(detection);
+                hits.add(hit(set.relativize(Paths.get(rule.file())).toString(), rule.id(), file, index));
+            });
+        });
+    }
+
+    interface Evaluation {
+        void evaluate(String file, int index, Map<String, Object> event, List<String> hits);
+    }
+
+    private void assertExpectedHits(Evaluation evaluation) throws IOException {
         List<String> expected = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
         for (String line : Files.readAllLines(set.resolve("expected_matches.jsonl"))) {
@@ -77,13 +115,7 @@ class SigmaRealDataTest {
             List<Map<String, Object>> fileEvents = WindowsEventJson.read(file);
             events += fileEvents.size();
             for (int i = 0; i < fileEvents.size(); i++) {
-                MapEventFields fields = new MapEventFields(fileEvents.get(i));
-                for (SigmaRule rule : loaded.rules()) {
-                    if (rule.matches(fields)) {
-                        actual.add(hit(set.relativize(Paths.get(rule.file())).toString(), rule.id(),
-                                set.relativize(file).toString(), i));
-                    }
-                }
+                evaluation.evaluate(set.relativize(file).toString(), i, fileEvents.get(i), actual);
             }
         }
         System.out.printf("%d event files, %d events, %d hits (%d expected)%n", eventFiles.size(), events, actual.size(), expected.size());

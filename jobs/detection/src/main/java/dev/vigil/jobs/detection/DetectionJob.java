@@ -4,7 +4,7 @@ import dev.vigil.jobs.detection.decode.DeadLetterRouter;
 import dev.vigil.jobs.detection.decode.KafkaDecoding;
 import dev.vigil.jobs.detection.decode.TelemetryDecoder;
 import dev.vigil.jobs.detection.detect.DetectionEvaluator;
-import dev.vigil.jobs.detection.detect.ThresholdCounter;
+import dev.vigil.jobs.detection.detect.FindingCounter;
 import dev.vigil.jobs.detection.enrich.ReputationEnricher;
 import dev.vigil.jobs.detection.sink.KafkaSinks;
 import dev.vigil.jobs.detection.sink.ParquetArchive;
@@ -140,15 +140,15 @@ public final class DetectionJob {
                 .name("Enrich with reputation");
 
         SingleOutputStreamOperator<Alert> alerts = enriched
-                .process(new DetectionEvaluator(), new AvroTypeInfo<>(Alert.class))
+                .process(new DetectionEvaluator(DetectionJobOptions.detectionSettings(conf)), new AvroTypeInfo<>(Alert.class))
                 .uid(DetectionJobUids.DETECTION_EVALUATOR)
                 .name("Detections");
         DataStream<Alert> thresholdAlerts = alerts
                 .getSideOutput(DetectionEvaluator.SIGNALS)
-                .keyBy(ThresholdCounter::key, Types.STRING)
-                .process(new ThresholdCounter(), new AvroTypeInfo<>(Alert.class))
-                .uid(DetectionJobUids.DETECTION_THRESHOLDS)
-                .name("Detection thresholds");
+                .keyBy(FindingCounter::key, Types.STRING)
+                .process(new FindingCounter(DetectionJobOptions.detectionSettings(conf)), new AvroTypeInfo<>(Alert.class))
+                .uid(DetectionJobUids.DETECTION_AGGREGATIONS)
+                .name("Detection aggregations");
 
         alerts.union(thresholdAlerts)
                 .sinkTo(sinks.alerts()).uid(DetectionJobUids.ALERTS_SINK).name("Alerts (Kafka)");

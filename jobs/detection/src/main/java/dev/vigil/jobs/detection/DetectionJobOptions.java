@@ -2,8 +2,11 @@ package dev.vigil.jobs.detection;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import dev.vigil.detections.engine.DetectionCatalog;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * Vigil's own settings for the detection job, read from {@code flink-conf/config.yaml} and the
@@ -80,4 +83,25 @@ public final class DetectionJobOptions {
             .durationType().defaultValue(Duration.ofMinutes(1))
             .withDescription("A partition silent this long stops holding back event time, so a quiet"
                     + " tenant cannot stall the others.");
+
+    public static final ConfigOption<Boolean> BUILTIN_DETECTIONS = key("vigil.detections.builtin")
+            .booleanType().defaultValue(true)
+            .withDescription("Run the built-in Java detections and the Sigma rules bundled with Vigil (udfs/detections).");
+
+    public static final ConfigOption<List<String>> SIGMA_RULES = key("vigil.detections.sigma-rules")
+            .stringType().asList().noDefaultValue()
+            .withDescription("More Sigma rule folders (searched recursively for .yml/.yaml) or files, ';'-separated,"
+                    + " on every TaskManager's local disk (an image layer or a mounted ConfigMap). A rule that does"
+                    + " not compile is logged with its file and construct and skipped; the others run.");
+
+    public static final ConfigOption<String> DETECTIONS_CONFIG = key("vigil.detections.config-file")
+            .stringType().noDefaultValue()
+            .withDescription("YAML naming which detections run for which tenant (disabled, tenants.<id>.disabled,"
+                    + " tenants.<id>.only) and the values of Sigma expand placeholders. Unset: everything runs everywhere.");
+
+    /** What the detection operators load, from the job's configuration. */
+    public static DetectionCatalog.Settings detectionSettings(ReadableConfig conf) {
+        return new DetectionCatalog.Settings(conf.get(BUILTIN_DETECTIONS), conf.getOptional(SIGMA_RULES).orElse(List.of()),
+                conf.getOptional(DETECTIONS_CONFIG).orElse(null));
+    }
 }

@@ -15,7 +15,7 @@ public final class DetectionJobUids {
     public static final String REPUTATION_DEAD_LETTER_ROUTER = "reputation-dead-letter-router";
     public static final String REPUTATION_ENRICHMENT = "reputation-enrichment";
     public static final String DETECTION_EVALUATOR = "detection-evaluator";
-    public static final String DETECTION_THRESHOLDS = "detection-thresholds";
+    public static final String DETECTION_AGGREGATIONS = "detection-thresholds"; // named before distinct counts; the uid never changes
     public static final String ALERTS_SINK = "alerts-kafka-sink";
     public static final String ENRICHED_SINK = "enriched-kafka-sink";
     public static final String DEAD_LETTER_SINK = "dead-letter-kafka-sink";

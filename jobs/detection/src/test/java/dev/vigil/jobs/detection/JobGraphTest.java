@@ -2,7 +2,7 @@ package dev.vigil.jobs.detection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.jobs.detection.detect.ThresholdCounter;
+import dev.vigil.jobs.detection.detect.FindingCounter;
 import dev.vigil.jobs.detection.enrich.ReputationEnricher;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -60,9 +60,9 @@ class JobGraphTest {
         ExecutionConfig config = new ExecutionConfig();
         ((org.apache.flink.api.common.serialization.SerializerConfigImpl) config.getSerializerConfig()).setGenericTypes(false);
         ReputationEnricher.REPUTATION_STATE.initializeSerializerUnlessSet(config);
-        ThresholdCounter.WINDOW_STATE.initializeSerializerUnlessSet(config);
+        FindingCounter.WINDOW_STATE.initializeSerializerUnlessSet(config);
         assertThat(ReputationEnricher.REPUTATION_STATE.getValueSerializer()).isInstanceOf(AvroSerializer.class);
-        assertThat(ThresholdCounter.WINDOW_STATE.getSerializer()).isInstanceOf(AvroSerializer.class);
+        assertThat(FindingCounter.WINDOW_STATE.getSerializer()).isInstanceOf(AvroSerializer.class);
     }
 
     @Test

@@ -46,7 +46,7 @@ public final class SteadyInput implements Runnable {
     static final String MALICIOUS_IMAGE = new MaliciousProcessImage().metadata().id();
 
     private static final Detection BURST = new FailedLogonBurst();
-    private static final int BURST_THRESHOLD = BURST.threshold().count();
+    private static final int BURST_THRESHOLD = BURST.aggregation().count();
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final List<String> tenants;

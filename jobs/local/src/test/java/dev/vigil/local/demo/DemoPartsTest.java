@@ -27,7 +27,7 @@ class DemoPartsTest {
     void alertLineHasTimeTenantSeverityTitleEntityAuthor() {
         Alert a = Alert.newBuilder()
                 .setAlertId("a1").setTenantId("acme")
-                .setDetection(new DetectionRef("d", 1, "Burst of failed logons", Severity.MEDIUM, List.of(), "Vigil"))
+                .setDetection(new DetectionRef("d", 1, "Burst of failed logons", Severity.MEDIUM, List.of(), "Vigil", List.of(), "java"))
                 .setEntity(new Entity("user", "acme\\jdoe"))
                 .setFirstSeen(Instant.parse("2026-01-01T09:00:00Z")).setLastSeen(Instant.parse("2026-01-01T09:00:05Z"))
                 .setEventIds(List.of("e1")).build();

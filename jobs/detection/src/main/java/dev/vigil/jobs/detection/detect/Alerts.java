@@ -15,8 +15,9 @@ public final class Alerts {
 
     private Alerts() {}
 
-    public static DetectionRef ref(DetectionMetadata m) {
-        return new DetectionRef(m.id(), m.version(), m.title(), m.severity(), m.techniques(), m.author());
+    /** What an alert says about its detection: id, title, level, tags and author (DRL 1.1 for Sigma rules). */
+    public static DetectionRef ref(DetectionMetadata m, String kind) {
+        return new DetectionRef(m.id(), m.version(), m.title(), m.severity(), m.techniques(), m.author(), m.tags(), kind);
     }
 
     /** Deterministic id from tenant, detection, group and the first triggering event. */

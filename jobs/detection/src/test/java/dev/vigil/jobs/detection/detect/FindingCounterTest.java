@@ -2,6 +2,7 @@ package dev.vigil.jobs.detection.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.detections.engine.DetectionCatalog;
 import dev.vigil.schema.Alert;
 import dev.vigil.schema.Entity;
 import dev.vigil.schema.internal.DetectionSignal;
@@ -15,10 +16,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Runs the built-in failed-logon threshold (5 findings per account within 5 minutes). */
-class ThresholdCounterTest {
+/**
+ * Runs the built-in aggregations on the keyed operator: the failed-logon threshold (5 findings per
+ * account within 5 minutes) and the port-scan distinct count (25 distinct ports per host and target
+ * within 60 seconds).
+ */
+class FindingCounterTest {
 
     private static final String DETECTION = "vigil-builtin-failed-logon-burst";
+    private static final String PORT_SCAN = "vigil-builtin-port-scan";
     private static final long T0 = 1_748_854_800_000L;
     private static final long MINUTE = 60_000L;
 
@@ -26,7 +32,7 @@ class ThresholdCounterTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ThresholdCounter(), ThresholdCounter::key, Types.STRING);
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FindingCounter(DetectionCatalog.Settings.builtinOnly()), FindingCounter::key, Types.STRING);
     }
 
     @AfterEach
@@ -98,8 +104,8 @@ class ThresholdCounterTest {
         harness.close();
 
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new ThresholdCounter()),
-                ThresholdCounter::key, Types.STRING);
+                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new FindingCounter(DetectionCatalog.Settings.builtinOnly())),
+                FindingCounter::key, Types.STRING);
         harness.setup();
         harness.initializeState(snapshot);
         harness.open();
@@ -112,6 +118,47 @@ class ThresholdCounterTest {
 
     private void signal(String tenant, String account, String eventId, long time) throws Exception {
         harness.processElement(new DetectionSignal(tenant, DETECTION, account, new Entity("user", account), "dc-01", eventId,
-                time, List.of()), time);
+                time, null, List.of()), time);
+    }
+
+    private void connection(String host, String target, int port, String eventId, long time) throws Exception {
+        harness.processElement(new DetectionSignal("acme", PORT_SCAN, host + "->" + target, new Entity("host", host), host,
+                eventId, time, String.valueOf(port), List.of()), time);
+    }
+
+    @Test
+    void distinctCountAlertsOnTheTwentyFifthDistinctPortNotOnRepeatedOnes() throws Exception {
+        for (int i = 0; i < 60; i++) {
+            connection("ws-01", "10.0.0.5", 443, "same-" + i, T0 + i * 100); // many findings, one port
+        }
+        for (int port = 1; port <= 23; port++) {
+            connection("ws-01", "10.0.0.5", port, "p" + port, T0 + 6_000 + port * 100);
+        }
+        assertThat(harness.extractOutputValues()).as("24 distinct ports so far").isEmpty();
+        connection("ws-02", "10.0.0.5", 24, "other-host", T0 + 9_000); // another group: does not count
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        connection("ws-01", "10.0.0.5", 24, "p24", T0 + 9_500);
+        List<Alert> alerts = harness.extractOutputValues();
+        assertThat(alerts).hasSize(1);
+        Alert alert = alerts.get(0);
+        assertThat(alert.getDetection().getId()).isEqualTo(PORT_SCAN);
+        assertThat(alert.getDetection().getTags()).contains("attack.t1046");
+        assertThat(alert.getDetection().getKind()).isEqualTo("java");
+        assertThat(alert.getSummary()).startsWith("25 distinct DestinationPort values");
+        assertThat(alert.getAlertId()).isEqualTo(Alerts.alertId("acme", PORT_SCAN, "ws-01->10.0.0.5", "same-0"));
+        assertThat(harness.numKeyedStateEntries()).as("ws-02's window remains, ws-01's was cleared").isEqualTo(1);
+
+        harness.processWatermark(T0 + 10 * MINUTE);
+        assertThat(harness.numKeyedStateEntries()).as("the quiet key's state removed by its timers").isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void distinctValuesOutsideTheWindowDoNotCount() throws Exception {
+        for (int port = 1; port <= 40; port++) {
+            connection("ws-03", "10.0.0.6", port, "q" + port, T0 + port * 5_000L); // 12 ports per minute
+        }
+        assertThat(harness.extractOutputValues()).isEmpty();
     }
 }
