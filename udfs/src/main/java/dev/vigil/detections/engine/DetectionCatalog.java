@@ -3,6 +3,7 @@ package dev.vigil.detections.engine;
 import dev.vigil.detections.api.Detection;
 import dev.vigil.detections.api.Detections;
 import dev.vigil.detections.sigma.LogsourceMapping;
+import dev.vigil.detections.sigma.SigmaRule;
 import dev.vigil.detections.sigma.SigmaRuleCompiler;
 import dev.vigil.detections.sigma.SigmaRuleLoader;
 import dev.vigil.detections.sigma.SigmaRuleSet;
@@ -18,6 +19,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -68,8 +70,31 @@ public final class DetectionCatalog {
         Path config = settings.configFile() == null ? null : Paths.get(settings.configFile());
         Map<String, List<String>> placeholders = config == null ? Map.of() : DetectionSelection.placeholders(config);
         SigmaRuleLoader loader = new SigmaRuleLoader(new SigmaRuleCompiler(LogsourceMapping.windows(), placeholders));
-        return new DetectionCatalog(settings.builtin() ? Detections.discover() : List.of(), loader.load(roots),
+        List<Detection> java = settings.builtin() ? Detections.discover() : List.of();
+        return new DetectionCatalog(java, withoutDuplicateIds(loader.load(roots), java),
                 config == null ? DetectionSelection.ALL : DetectionSelection.load(config));
+    }
+
+    /**
+     * A rule whose id is already loaded (the same SigmaHQ rule bundled and in an analyst's folder, or
+     * copied twice) is rejected, naming the file that keeps the id: ids are what alerts, suppressions
+     * and selections refer to, so two rules may never share one.
+     */
+    static SigmaRuleLoader.Result withoutDuplicateIds(SigmaRuleLoader.Result loaded, List<Detection> java) {
+        Map<String, String> owner = new HashMap<>();
+        java.forEach(d -> owner.put(d.metadata().id(), d.getClass().getName()));
+        List<SigmaRule> rules = new ArrayList<>();
+        List<SigmaRuleLoader.Rejection> rejected = new ArrayList<>(loaded.rejected());
+        for (SigmaRule rule : loaded.rules()) {
+            String first = owner.putIfAbsent(rule.id(), rule.file());
+            if (first == null) {
+                rules.add(rule);
+            } else {
+                rejected.add(new SigmaRuleLoader.Rejection(rule.file(), "duplicate id",
+                        "duplicate id " + rule.id() + ": already loaded from " + first));
+            }
+        }
+        return new SigmaRuleLoader.Result(List.copyOf(rules), List.copyOf(rejected), loaded.skippedDocuments());
     }
 
     public List<Detection> javaDetections() {

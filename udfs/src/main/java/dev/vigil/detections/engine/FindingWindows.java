@@ -62,7 +62,20 @@ public final class FindingWindows {
 
     /** Drops findings at or before {@code oldestAllowed}: they left the window. */
     public static void prune(FindingWindow w, long oldestAllowed) {
-        w.getFindings().removeIf(f -> f.getEventTime() <= oldestAllowed);
+        List<CountedFinding> findings = w.getFindings();
+        for (int i = 0; i < findings.size(); i++) {
+            if (findings.get(i).getEventTime() <= oldestAllowed) {
+                // a list read back from state may not support removal through its iterator: rebuild it
+                List<CountedFinding> kept = new ArrayList<>(findings.size());
+                for (CountedFinding f : findings) {
+                    if (f.getEventTime() > oldestAllowed) {
+                        kept.add(f);
+                    }
+                }
+                w.setFindings(kept);
+                return;
+            }
+        }
     }
 
     /** The earliest finding (by event time, then id), so an alert's id does not depend on arrival order. */

@@ -3,6 +3,7 @@ package dev.vigil.jobs.detection;
 import dev.vigil.jobs.detection.decode.DeadLetterRouter;
 import dev.vigil.jobs.detection.decode.KafkaDecoding;
 import dev.vigil.jobs.detection.decode.TelemetryDecoder;
+import dev.vigil.jobs.detection.decode.WindowsEventDecoder;
 import dev.vigil.jobs.detection.detect.DetectionEvaluator;
 import dev.vigil.jobs.detection.detect.FindingCounter;
 import dev.vigil.jobs.detection.enrich.ReputationEnricher;
@@ -37,10 +38,11 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * The detection job.
  *
  * <pre>
- * telemetry.&lt;tenant&gt; ─▶ decode+validate ─┬─▶ enrich (broadcast reputation) ─┬─▶ detections ─▶ thresholds ─▶ alerts
- *                                       │                                  ├─▶ enriched (Kafka, exactly once)
- * reputation ─▶ decode+validate ─ broadcast                                 └─▶ Parquet on S3
- *                                       └─▶ dead-letters (both inputs)
+ * telemetry.&lt;tenant&gt; ──▶ decode+validate ──┐
+ * raw-windows.&lt;tenant&gt; ─▶ Windows JSON → event ┴┬─▶ enrich (broadcast reputation) ─┬─▶ detections (Java + Sigma) ─▶ aggregations ─▶ alerts
+ *                                              │                                  ├─▶ enriched (Kafka, exactly once)
+ * reputation ─▶ decode+validate ─ broadcast ────┘                                  └─▶ Parquet on S3
+ *                                     └─▶ dead-letters (every input)
  * </pre>
  *
  * {@link #main} only builds the real Kafka and S3 connectors; {@link #defineWorkflow} wires the
@@ -52,8 +54,16 @@ public final class DetectionJob {
 
     private DetectionJob() {}
 
-    /** The job's inputs: both already decoded into a value or a dead letter. */
-    public record Sources(Source<DecodedRecord, ?, ?> telemetry, Source<DecodedReputation, ?, ?> reputation) {}
+    /**
+     * The job's inputs, each already decoded into a value or a dead letter. {@code windows} (third-party
+     * Windows event JSON) may be {@code null}: no such input.
+     */
+    public record Sources(Source<DecodedRecord, ?, ?> telemetry, Source<DecodedReputation, ?, ?> reputation,
+                          Source<DecodedRecord, ?, ?> windows) {
+        public Sources(Source<DecodedRecord, ?, ?> telemetry, Source<DecodedReputation, ?, ?> reputation) {
+            this(telemetry, reputation, null);
+        }
+    }
 
     /** The job's outputs; {@code archive} may be {@code null} (no Parquet archive). */
     public record Sinks(Sink<Alert> alerts, Sink<EnrichedEvent> enriched, Sink<DeadLetter> deadLetters, Sink<EnrichedEvent> archive) {}
@@ -98,7 +108,17 @@ public final class DetectionJob {
                 .setDeserializer(KafkaDecoding.reputation())
                 .setProperty("isolation.level", "read_committed")
                 .build();
-        return new Sources(telemetry, reputation);
+        KafkaSource<DecodedRecord> windows = KafkaSource.<DecodedRecord>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopicPattern(Pattern.compile(conf.get(DetectionJobOptions.WINDOWS_TOPIC_PATTERN)))
+                .setGroupId(group + "-windows")
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(KafkaDecoding.windows(new WindowsEventDecoder(conf.get(DetectionJobOptions.MAX_RECORD_BYTES),
+                        conf.get(DetectionJobOptions.MAX_FUTURE_SKEW))))
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("partition.discovery.interval.ms", "30000")
+                .build();
+        return new Sources(telemetry, reputation, windows);
     }
 
     public static Sinks productionSinks(ReadableConfig conf) {
@@ -115,9 +135,15 @@ public final class DetectionJob {
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
         env.configure(pipeline);
 
-        SingleOutputStreamOperator<TelemetryEvent> events = env
+        DataStream<DecodedRecord> decoded = env
                 .fromSource(sources.telemetry(), telemetryWatermarks(conf), "Telemetry (Kafka)")
-                .uid(DetectionJobUids.TELEMETRY_SOURCE)
+                .uid(DetectionJobUids.TELEMETRY_SOURCE);
+        if (sources.windows() != null) {
+            decoded = decoded.union(env
+                    .fromSource(sources.windows(), telemetryWatermarks(conf), "Windows events (Kafka)")
+                    .uid(DetectionJobUids.WINDOWS_SOURCE));
+        }
+        SingleOutputStreamOperator<TelemetryEvent> events = decoded
                 .process(new DeadLetterRouter<DecodedRecord, TelemetryEvent>(DecodedRecord::getEvent, DecodedRecord::getDeadLetter),
                         new AvroTypeInfo<>(TelemetryEvent.class))
                 .uid(DetectionJobUids.TELEMETRY_DEAD_LETTER_ROUTER)

@@ -26,6 +26,12 @@ public final class DetectionJobOptions {
             .withDescription("Regex of the telemetry topics. The tenant is the topic's last '.'-segment"
                     + " (telemetry.<tenant>); on a topic without one, the record key up to '/' names it.");
 
+    public static final ConfigOption<String> WINDOWS_TOPIC_PATTERN = key("vigil.kafka.windows-topic-pattern")
+            .stringType().defaultValue("raw-windows\\..+")
+            .withDescription("Regex of the topics of third-party Windows event JSON (evtx_dump, Winlogbeat, NXLog),"
+                    + " one event per record, tenant from the topic (raw-windows.<tenant>). They join the telemetry"
+                    + " after conversion; a record that is not Windows event JSON is dead-lettered.");
+
     public static final ConfigOption<String> REPUTATION_TOPIC = key("vigil.kafka.reputation-topic")
             .stringType().defaultValue("reputation")
             .withDescription("Topic of ReputationUpdate records, broadcast to every task.");

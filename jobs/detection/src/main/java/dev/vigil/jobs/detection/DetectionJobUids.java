@@ -10,6 +10,7 @@ public final class DetectionJobUids {
     private DetectionJobUids() {}
 
     public static final String TELEMETRY_SOURCE = "telemetry-kafka-source";
+    public static final String WINDOWS_SOURCE = "windows-kafka-source";
     public static final String REPUTATION_SOURCE = "reputation-kafka-source";
     public static final String TELEMETRY_DEAD_LETTER_ROUTER = "telemetry-dead-letter-router";
     public static final String REPUTATION_DEAD_LETTER_ROUTER = "reputation-dead-letter-router";

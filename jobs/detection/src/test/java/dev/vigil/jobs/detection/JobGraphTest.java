@@ -87,7 +87,7 @@ class JobGraphTest {
                 uids.add((String) f.get(null));
             }
         }
-        assertThat(uids).hasSize(11);
+        assertThat(uids).hasSize(12);
         return uids;
     }
 

@@ -10,7 +10,7 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Kafka deserializers of the two inputs. Decoding happens inside the source so that watermarks are
+ * Kafka deserializers of the inputs. Decoding happens inside the source so that watermarks are
  * generated per Kafka partition from event time; a record that cannot be decoded becomes a dead
  * letter in the same stream instead of an exception that would fail the job.
  */
@@ -27,6 +27,10 @@ public final class KafkaDecoding<T extends SpecificRecordBase> implements KafkaR
     }
 
     public static KafkaRecordDeserializationSchema<DecodedRecord> telemetry(TelemetryDecoder decoder) {
+        return new KafkaDecoding<>(decoder, DecodedRecord.class);
+    }
+
+    public static KafkaRecordDeserializationSchema<DecodedRecord> windows(WindowsEventDecoder decoder) {
         return new KafkaDecoding<>(decoder, DecodedRecord.class);
     }
 
