@@ -33,6 +33,9 @@ public final class DetectionCatalog {
     /** Classpath folder of the Sigma rules that ship with Vigil. */
     public static final String BUNDLED_RULES = "vigil-detections";
 
+    /** The construct named when a rule is left out because another rule has its id. */
+    public static final String DUPLICATE_ID = "duplicate id";
+
     /**
      * What to load.
      *
@@ -76,22 +79,29 @@ public final class DetectionCatalog {
     }
 
     /**
-     * A rule whose id is already loaded (the same SigmaHQ rule bundled and in an analyst's folder, or
-     * copied twice) is rejected, naming the file that keeps the id: ids are what alerts, suppressions
-     * and selections refer to, so two rules may never share one.
+     * One rule per id: ids are what alerts, suppressions and selections refer to. The same rule often
+     * arrives twice (the bundled rules are SigmaHQ copies; an analyst tries an edited copy of a rule
+     * that already loads), so the rule loaded last wins (an analyst's folder overrides the bundled
+     * rules, a later folder an earlier one) and each rule it replaces is reported as rejected. A
+     * Sigma rule may not take a Java detection's id.
      */
     static SigmaRuleLoader.Result withoutDuplicateIds(SigmaRuleLoader.Result loaded, List<Detection> java) {
-        Map<String, String> owner = new HashMap<>();
-        java.forEach(d -> owner.put(d.metadata().id(), d.getClass().getName()));
+        Map<String, String> javaIds = new HashMap<>();
+        java.forEach(d -> javaIds.put(d.metadata().id(), d.getClass().getName()));
+        Map<String, SigmaRule> last = new HashMap<>();
+        loaded.rules().forEach(r -> last.put(r.id(), r));
         List<SigmaRule> rules = new ArrayList<>();
         List<SigmaRuleLoader.Rejection> rejected = new ArrayList<>(loaded.rejected());
         for (SigmaRule rule : loaded.rules()) {
-            String first = owner.putIfAbsent(rule.id(), rule.file());
-            if (first == null) {
-                rules.add(rule);
+            SigmaRule winner = last.get(rule.id());
+            if (javaIds.containsKey(rule.id())) {
+                rejected.add(new SigmaRuleLoader.Rejection(rule.file(), DUPLICATE_ID,
+                        "id " + rule.id() + " belongs to the built-in detection " + javaIds.get(rule.id())));
+            } else if (winner != rule) {
+                rejected.add(new SigmaRuleLoader.Rejection(rule.file(), DUPLICATE_ID,
+                        "id " + rule.id() + " loaded again from " + winner.file() + ", which replaces this rule"));
             } else {
-                rejected.add(new SigmaRuleLoader.Rejection(rule.file(), "duplicate id",
-                        "duplicate id " + rule.id() + ": already loaded from " + first));
+                rules.add(rule);
             }
         }
         return new SigmaRuleLoader.Result(List.copyOf(rules), List.copyOf(rejected), loaded.skippedDocuments());

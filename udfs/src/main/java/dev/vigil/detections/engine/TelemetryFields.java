@@ -71,17 +71,66 @@ public final class TelemetryFields implements EventFields {
         return false;
     }
 
+    static final String SYSMON_CHANNEL = "Microsoft-Windows-Sysmon/Operational";
+
+    /**
+     * A Windows sensor's typed event shows the logsource rules expect: the Sysmon event id of its
+     * activity (Security 4624 / 4625 for logons), so a {@code process_creation} rule runs on Vigil's
+     * own process launches as on Sysmon's. Only when the source did not keep its own EventID in raw.
+     */
+    private static String sysmonEventId(Object activity) {
+        if (activity instanceof ProcessActivity p) {
+            return switch (p.getAction()) {
+                case LAUNCH -> "1";
+                case TERMINATE -> "5";
+                default -> null;
+            };
+        }
+        if (activity instanceof NetworkActivity) {
+            return "3";
+        }
+        if (activity instanceof FileActivity f) {
+            return switch (f.getAction()) {
+                case CREATE -> "11";
+                case DELETE -> "23";
+                default -> null;
+            };
+        }
+        if (activity instanceof DnsActivity) {
+            return "22";
+        }
+        if (activity instanceof AuthenticationActivity a) {
+            return switch (a.getOutcome()) {
+                case SUCCESS -> "4624";
+                case FAILURE -> "4625";
+                default -> null;
+            };
+        }
+        return null;
+    }
+
+    /** Windows rules describe Windows hosts; a Linux sensor's process launch is not Sysmon event 1. */
+    private boolean windowsHost() {
+        String os = event.getHost().getOs();
+        return os == null || os.toLowerCase(Locale.ROOT).contains("windows");
+    }
+
     /** The typed field Sigma calls {@code field}, or null. */
     private Object typed(String field) {
+        Object activity = event.getActivity();
         switch (field) {
             case "Computer":
                 return event.getHost().getName();
             case "Product":
                 return event.getSourceProduct();
+            case "EventID":
+                return windowsHost() ? sysmonEventId(activity) : null;
+            case "Channel":
+                return windowsHost() && sysmonEventId(activity) != null
+                        ? activity instanceof AuthenticationActivity ? "Security" : SYSMON_CHANNEL : null;
             default:
                 break;
         }
-        Object activity = event.getActivity();
         if (activity instanceof ProcessActivity p) {
             return process(p, field);
         }

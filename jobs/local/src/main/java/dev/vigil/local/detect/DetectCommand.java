@@ -2,9 +2,7 @@ package dev.vigil.local.detect;
 
 import dev.vigil.detections.engine.DetectionCatalog;
 import dev.vigil.detections.engine.DetectionEngine;
-import dev.vigil.detections.engine.DetectionSelection;
 import dev.vigil.detections.sigma.SigmaRuleLoader;
-import dev.vigil.detections.sigma.SigmaRuleSet;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -71,20 +69,17 @@ public final class DetectCommand implements Callable<Integer> {
         DetectionCatalog catalog = DetectionCatalog.load(
                 new DetectionCatalog.Settings(!noBuiltin, rules.stream().map(Path::toString).toList(), null));
         SigmaRuleLoader.Result sigma = catalog.sigma();
-        RuleIds.Resolved resolved = RuleIds.resolve(catalog.javaDetections(), sigma.rules());
-        List<SigmaRuleLoader.Rejection> rejected = new ArrayList<>(sigma.rejected());
-        rejected.addAll(resolved.rejected());
+        List<SigmaRuleLoader.Rejection> rejected = sigma.rejected();
         for (SigmaRuleLoader.Rejection r : rejected) {
             err.println("vigil detect: rejected " + r.file() + " (" + r.construct() + "): " + r.reason());
         }
         err.printf("vigil detect: %d Sigma rules and %d Java detections loaded, %d rule(s) rejected,"
                         + " %d YAML document(s) that are not rules ignored%n",
-                resolved.rules().size(), catalog.javaDetections().size(), rejected.size(), sigma.skippedDocuments());
+                sigma.rules().size(), catalog.javaDetections().size(), rejected.size(), sigma.skippedDocuments());
         err.flush();
-        DetectionEngine engine = new DetectionEngine(catalog.javaDetections(), new SigmaRuleSet(resolved.rules()),
-                DetectionSelection.ALL);
+        DetectionEngine engine = catalog.engine();
 
-        Backtest backtest = new Backtest(engine, resolved.rules(), new HitWriter(out), err);
+        Backtest backtest = new Backtest(engine, sigma.rules(), new HitWriter(out), err);
         for (Path file : EventFiles.expand(eventPaths)) {
             backtest.read(file);
         }
