@@ -18,9 +18,6 @@ public final class TelemetryDecoder implements RecordDecoder<DecodedRecord> {
 
     private static final long serialVersionUID = 1L;
 
-    /** Earlier event times are impossible for live telemetry (2000-01-01T00:00:00Z). */
-    static final long MIN_EVENT_TIME_MILLIS = 946_684_800_000L;
-
     private final WireCodec<TelemetryEvent> codec = WireCodec.of(TelemetryEvent.class);
     private final int maxRecordBytes;
     private final long maxFutureSkewMillis;
@@ -33,44 +30,37 @@ public final class TelemetryDecoder implements RecordDecoder<DecodedRecord> {
     @Override
     public DecodedRecord decode(String topic, int partition, long offset, byte[] key, byte[] value, long recordTimestamp) {
         String tenant = Tenants.resolve(topic, key);
-        if (tenant == null) {
-            return dead(DeadLetterReason.MISSING_TENANT, "neither topic '" + topic + "' nor the record key names a valid tenant",
-                    topic, partition, offset, null, key, value, recordTimestamp);
-        }
-        if (value == null || value.length == 0) {
-            return dead(DeadLetterReason.UNDECODABLE, "empty record value", topic, partition, offset, tenant, key, value, recordTimestamp);
-        }
-        if (value.length > maxRecordBytes) {
-            return dead(DeadLetterReason.OVERSIZE, value.length + " bytes exceeds the limit of " + maxRecordBytes,
-                    topic, partition, offset, tenant, key, value, recordTimestamp);
+        DecodedRecord rejected = DeadLetters.checkEnvelope(tenant, topic, partition, offset, key, value, recordTimestamp,
+                maxRecordBytes);
+        if (rejected != null) {
+            return rejected;
         }
         TelemetryEvent event;
         try {
             event = codec.decode(value);
         } catch (MissingSchemaException e) {
-            return dead(DeadLetterReason.UNKNOWN_SCHEMA, "writer schema fingerprint not in the schema history: " + e.getMessage(),
+            return DeadLetters.deadRecord(DeadLetterReason.UNKNOWN_SCHEMA, "writer schema fingerprint not in the schema history: " + e.getMessage(),
                     topic, partition, offset, tenant, key, value, recordTimestamp);
         } catch (BadHeaderException e) {
-            return dead(DeadLetterReason.UNDECODABLE, "not Avro single-object encoded: " + e.getMessage(),
+            return DeadLetters.deadRecord(DeadLetterReason.UNDECODABLE, "not Avro single-object encoded: " + e.getMessage(),
                     topic, partition, offset, tenant, key, value, recordTimestamp);
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             // Corrupt bodies surface as EOF, AvroRuntimeException, negative lengths (huge allocations) ...
-            return dead(DeadLetterReason.UNDECODABLE, "corrupt Avro body: " + e, topic, partition, offset, tenant, key, value, recordTimestamp);
+            return DeadLetters.deadRecord(DeadLetterReason.UNDECODABLE, "corrupt Avro body: " + e, topic, partition, offset, tenant, key, value, recordTimestamp);
         }
         String missing = missingField(event);
         if (missing != null) {
-            return dead(DeadLetterReason.MISSING_FIELD, "required field missing or empty: " + missing,
+            return DeadLetters.deadRecord(DeadLetterReason.MISSING_FIELD, "required field missing or empty: " + missing,
                     topic, partition, offset, tenant, key, value, recordTimestamp);
         }
-        long eventTime = event.getEventTime().toEpochMilli();
-        if (eventTime < MIN_EVENT_TIME_MILLIS || eventTime > recordTimestamp + maxFutureSkewMillis) {
-            return dead(DeadLetterReason.IMPOSSIBLE_TIMESTAMP, "event time " + event.getEventTime()
-                            + " is before 2000 or more than " + maxFutureSkewMillis + " ms after the record timestamp "
-                            + recordTimestamp, topic, partition, offset, tenant, key, value, recordTimestamp);
+        DecodedRecord impossible = DeadLetters.checkEventTime(event.getEventTime(), tenant, topic, partition, offset, key,
+                value, recordTimestamp, maxFutureSkewMillis);
+        if (impossible != null) {
+            return impossible;
         }
         String claimed = event.getTenantId();
         if (claimed != null && !claimed.isEmpty() && !claimed.equals(tenant)) {
-            return dead(DeadLetterReason.TENANT_MISMATCH, "body names tenant '" + claimed + "' but the record was addressed to '"
+            return DeadLetters.deadRecord(DeadLetterReason.TENANT_MISMATCH, "body names tenant '" + claimed + "' but the record was addressed to '"
                     + tenant + "'", topic, partition, offset, tenant, key, value, recordTimestamp);
         }
         event.setTenantId(tenant);
@@ -89,10 +79,5 @@ public final class TelemetryDecoder implements RecordDecoder<DecodedRecord> {
             return "host.name";
         }
         return null;
-    }
-
-    private static DecodedRecord dead(DeadLetterReason reason, String message, String topic, int partition, long offset,
-            String tenant, byte[] key, byte[] value, long recordTimestamp) {
-        return new DecodedRecord(null, DeadLetters.of(reason, message, topic, partition, offset, tenant, key, value, recordTimestamp));
     }
 }

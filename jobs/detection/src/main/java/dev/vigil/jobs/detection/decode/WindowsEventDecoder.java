@@ -35,46 +35,34 @@ public final class WindowsEventDecoder implements RecordDecoder<DecodedRecord> {
     @Override
     public DecodedRecord decode(String topic, int partition, long offset, byte[] key, byte[] value, long recordTimestamp) {
         String tenant = Tenants.resolve(topic, key);
-        if (tenant == null) {
-            return dead(DeadLetterReason.MISSING_TENANT, "neither topic '" + topic + "' nor the record key names a valid tenant",
-                    topic, partition, offset, null, key, value, recordTimestamp);
-        }
-        if (value == null || value.length == 0) {
-            return dead(DeadLetterReason.UNDECODABLE, "empty record value", topic, partition, offset, tenant, key, value, recordTimestamp);
-        }
-        if (value.length > maxRecordBytes) {
-            return dead(DeadLetterReason.OVERSIZE, value.length + " bytes exceeds the limit of " + maxRecordBytes,
-                    topic, partition, offset, tenant, key, value, recordTimestamp);
+        DecodedRecord rejected = DeadLetters.checkEnvelope(tenant, topic, partition, offset, key, value, recordTimestamp,
+                maxRecordBytes);
+        if (rejected != null) {
+            return rejected;
         }
         List<Map<String, Object>> events;
         try {
             events = WindowsEventJson.read(new ByteArrayInputStream(value));
         } catch (Exception | StackOverflowError e) {
-            return dead(DeadLetterReason.UNDECODABLE, "not Windows event JSON: " + e.getMessage(),
+            return DeadLetters.deadRecord(DeadLetterReason.UNDECODABLE, "not Windows event JSON: " + e.getMessage(),
                     topic, partition, offset, tenant, key, value, recordTimestamp);
         }
         if (events.size() != 1) {
-            return dead(DeadLetterReason.UNDECODABLE, "expected one JSON object per record, found " + events.size(),
+            return DeadLetters.deadRecord(DeadLetterReason.UNDECODABLE, "expected one JSON object per record, found " + events.size(),
                     topic, partition, offset, tenant, key, value, recordTimestamp);
         }
         Map<String, Object> fields = events.get(0);
         if (fields.get("EventID") == null) {
-            return dead(DeadLetterReason.MISSING_FIELD, "required field missing: EventID",
+            return DeadLetters.deadRecord(DeadLetterReason.MISSING_FIELD, "required field missing: EventID",
                     topic, partition, offset, tenant, key, value, recordTimestamp);
         }
         TelemetryEvent event = WindowsTelemetry.toTelemetry(tenant, fields, Instant.ofEpochMilli(recordTimestamp),
                 topic + '/' + partition + '/' + offset);
-        long eventTime = event.getEventTime().toEpochMilli();
-        if (eventTime < TelemetryDecoder.MIN_EVENT_TIME_MILLIS || eventTime > recordTimestamp + maxFutureSkewMillis) {
-            return dead(DeadLetterReason.IMPOSSIBLE_TIMESTAMP, "event time " + event.getEventTime()
-                            + " is before 2000 or more than " + maxFutureSkewMillis + " ms after the record timestamp "
-                            + recordTimestamp, topic, partition, offset, tenant, key, value, recordTimestamp);
+        DecodedRecord impossible = DeadLetters.checkEventTime(event.getEventTime(), tenant, topic, partition, offset, key,
+                value, recordTimestamp, maxFutureSkewMillis);
+        if (impossible != null) {
+            return impossible;
         }
         return new DecodedRecord(event, null);
-    }
-
-    private static DecodedRecord dead(DeadLetterReason reason, String message, String topic, int partition, long offset,
-            String tenant, byte[] key, byte[] value, long recordTimestamp) {
-        return new DecodedRecord(null, DeadLetters.of(reason, message, topic, partition, offset, tenant, key, value, recordTimestamp));
     }
 }
