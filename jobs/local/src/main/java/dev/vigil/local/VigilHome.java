@@ -3,7 +3,10 @@ package dev.vigil.local;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** The repository root the {@code vigil} script runs from (system property {@code vigil.home}, else the working dir). */
+/**
+ * The repository root the {@code vigil} script runs from: system property {@code vigil.home}, else
+ * {@code vigil.project.root} (set by the build for tests), else the working directory.
+ */
 public final class VigilHome {
 
     public static final String PROPERTY = "vigil.home";
@@ -11,7 +14,7 @@ public final class VigilHome {
     private VigilHome() {}
 
     public static Path root() {
-        String home = System.getProperty(PROPERTY);
+        String home = System.getProperty(PROPERTY, System.getProperty("vigil.project.root"));
         return (home == null || home.isBlank() ? Paths.get("") : Paths.get(home)).toAbsolutePath().normalize();
     }
 

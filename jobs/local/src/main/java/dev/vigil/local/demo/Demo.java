@@ -6,6 +6,7 @@ import dev.vigil.local.CommittedOutputs;
 import dev.vigil.local.LocalFlink;
 import dev.vigil.local.Ports;
 import dev.vigil.local.Shutdown;
+import dev.vigil.local.VigilHome;
 import dev.vigil.local.WorkDir;
 import dev.vigil.schema.DeadLetterReason;
 import dev.vigil.schema.TelemetryEvent;
@@ -47,6 +48,12 @@ public final class Demo {
 
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
 
+    /** The bundled detections, whose positive samples are the recorded attacks the demo replays. */
+    static final String DETECTIONS = "udfs/detections";
+
+    /** How often the demo replays one recorded attack (each once) beside the generated telemetry. */
+    static final Duration RECORDED_ATTACK_EVERY = Duration.ofSeconds(3);
+
     private final DemoSettings settings;
     private final PrintStream out;
 
@@ -76,6 +83,7 @@ public final class Demo {
         String jobFailure = null;
         long parquetFiles = 0;
         TelemetryGenerator generator = null;
+        RecordedAttacks recorded = null;
         try {
             out.printf("Starting Kafka on 127.0.0.1:%d (controller %d) ...%n", s.kafkaPort(), s.kafkaControllerPort());
             // Room for records over Kafka's 1 MiB default (e.g. a larger OVERSIZE record and its dead letter).
@@ -83,6 +91,7 @@ public final class Demo {
                     Map.of("message.max.bytes", Integer.toString(TelemetryProducer.MAX_REQUEST_BYTES),
                             "replica.fetch.max.bytes", Integer.toString(TelemetryProducer.MAX_REQUEST_BYTES)));
             broker.createTopics(2, telemetryTopics.toArray(String[]::new));
+            broker.createTopics(1, s.tenants().stream().map(t -> RecordedAttacks.TOPIC_PREFIX + t).toArray(String[]::new));
             broker.createTopics(1, VigilTopics.REPUTATION);
             broker.createTopics(2, VigilTopics.ALERTS, VigilTopics.ENRICHED, VigilTopics.DEAD_LETTERS);
 
@@ -113,13 +122,16 @@ public final class Demo {
                     .start(Instant.now())
                     .build();
             producer.sendFeed(generator.reputationFeed());
+            recorded = RecordedAttacks.start(RecordedAttacks.load(VigilHome.path(DETECTIONS), s.tenants()),
+                    broker.bootstrapServers());
 
             printBanner(broker, s3, job);
-            jobFailure = produce(stop, generator, producer, outputs, job, jobResult);
+            jobFailure = produce(stop, generator, producer, recorded, outputs, job, jobResult);
 
             producer.flush();
+            recorded.flush();
             if (jobFailure == null) {
-                jobFailure = settle(producer, outputs, job, jobResult);
+                jobFailure = settle(producer, recorded, outputs, job, jobResult);
             }
             if (jobFailure == null) {
                 out.println("Cancelling the job ...");
@@ -132,6 +144,7 @@ public final class Demo {
             }
             if (outputs != null) outputs.close();
             if (producer != null) producer.close();
+            if (recorded != null) recorded.close();
             out.println("Stopping Kafka and S3 ...");
             closeQuietly(broker);
             closeQuietly(s3);
@@ -145,7 +158,9 @@ public final class Demo {
                         + " events %d, on other events %d%n", generator.completedStories().size(),
                 generator.stories().size(), stories.expected(), stories.matched(), stories.fromStories(), stories.other());
         if (jobFailure != null) out.println("The job FAILED: " + jobFailure + " (details in the log)");
-        DemoSummary summary = new DemoSummary(producer.acknowledgedEvents(), producer.acknowledgedMalformed(),
+        out.printf("Recorded attacks replayed: %d of %d (%d events to raw-windows.<tenant>)%n", recorded.sentCount(),
+                recorded.size(), recorded.acknowledged());
+        DemoSummary summary = new DemoSummary(producer.acknowledgedEvents() + recorded.acknowledged(), producer.acknowledgedMalformed(),
                 outputs.enriched(), outputs.alertCount(), outputs.deadLetters(), reasons, parquetFiles,
                 stories.expected(), stories.matched(), jobFailure);
         out.println(summary.line());
@@ -178,7 +193,7 @@ public final class Demo {
         out.println();
         out.println("Vigil demo is running");
         out.printf("  Flink web UI  http://localhost:%d  (job %s)%n", s.webPort(), job.getJobID());
-        out.printf("  Kafka         %s  topics telemetry.{%s}, reputation, alerts, enriched, dead-letters%n",
+        out.printf("  Kafka         %s  topics telemetry.{%s}, raw-windows.*, reputation, alerts, enriched, dead-letters%n",
                 broker.bootstrapServers(), String.join(",", s.tenants()));
         out.printf("  S3            %s  bucket %s (access key %s, secret %s)%n", s3.endpoint(), DemoSettings.BUCKET,
                 s3.accessKey(), s3.secretKey());
@@ -188,7 +203,7 @@ public final class Demo {
     }
 
     /** Produces until the duration passes, a stop is requested or the job ends; returns the job's failure or null. */
-    private String produce(Shutdown stop, TelemetryGenerator generator, TelemetryProducer producer,
+    private String produce(Shutdown stop, TelemetryGenerator generator, TelemetryProducer producer, RecordedAttacks recorded,
                            CommittedOutputs outputs, JobClient job, CompletableFuture<JobExecutionResult> jobResult)
             throws InterruptedException {
         DemoSettings s = settings;
@@ -199,6 +214,7 @@ public final class Demo {
         long lastStatusNanos = startNanos;
         long generated = 0;
         long malformed = 0;
+        long nextRecorded = startNanos + RECORDED_ATTACK_EVERY.toNanos() / 2;
         while (true) {
             if (stop.await(Duration.ofMillis(100))) {
                 out.printf("Stop requested (%s).%n", stop.reason());
@@ -214,6 +230,12 @@ public final class Demo {
                 List<TelemetryEvent> batch = generator.next(n, Instant.now());
                 producer.sendAll(batch);
                 generated += n;
+            }
+            if (now >= nextRecorded && !recorded.exhausted()) {
+                RecordedAttacks.Attack a = recorded.sendNext();
+                out.printf("Replaying a recorded attack for %s: %s (%d events, %s)%n", a.tenant(), a.name(), a.events().size(),
+                        a.detection());
+                nextRecorded = now + RECORDED_ATTACK_EVERY.toNanos();
             }
             long dueMalformed = s.malformedReasons().isEmpty() ? 0 : (long) (generated * s.malformedPerThousand() / 1000.0);
             while (malformed < dueMalformed) {
@@ -245,9 +267,9 @@ public final class Demo {
      * Waits until every produced event and malformed record is back as a committed output (or the settle
      * timeout passes), then for one more completed checkpoint and for the counts to stay still for a moment.
      */
-    private String settle(TelemetryProducer producer, CommittedOutputs outputs, JobClient job,
+    private String settle(TelemetryProducer producer, RecordedAttacks recorded, CommittedOutputs outputs, JobClient job,
                           CompletableFuture<JobExecutionResult> jobResult) throws InterruptedException {
-        long events = producer.acknowledgedEvents();
+        long events = producer.acknowledgedEvents() + recorded.acknowledged();
         long malformed = producer.acknowledgedMalformed();
         out.printf("Producing stopped (%d events, %d malformed). Waiting for the last checkpoints to commit ...%n",
                 events, malformed);

@@ -64,6 +64,10 @@ class DemoITCase {
         assertThat(summary.parquetFiles()).isPositive();
         // Every alert printed as it was committed.
         assertThat(lines.stream().filter(l -> l.startsWith("ALERT "))).hasSize((int) summary.alerts());
+        // Recorded attacks (the bundled detections' samples, SigmaHQ regression events among them) went in as
+        // third-party Windows JSON, and a SigmaHQ rule's alert came out with the rule's author on it.
+        assertThat(lines).anyMatch(l -> l.startsWith("Replaying a recorded attack") && l.contains("sigma-"));
+        assertThat(lines).anyMatch(l -> l.startsWith("ALERT ") && l.contains("Nextron Systems"));
     }
 
     /** Writes to two streams. */
