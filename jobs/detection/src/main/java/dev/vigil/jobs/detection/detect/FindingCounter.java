@@ -10,11 +10,9 @@ import dev.vigil.schema.DetectionRef;
 import dev.vigil.schema.internal.CountedFinding;
 import dev.vigil.schema.internal.DetectionSignal;
 import dev.vigil.schema.internal.FindingWindow;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -29,10 +27,7 @@ import org.apache.flink.util.Collector;
  *
  * <p>Cleanup is explicit: every finding registers an event-time timer at its time plus the window;
  * the timer drops findings that left the window and clears the state when none remain. So a key
- * that goes quiet leaves no state behind once the watermark passes. State TTL is the safety net for
- * when event time stops (every input of a tenant gone for good: its timers never fire): a window
- * not written for {@link #TTL_MARGIN} longer than the longest declared window is dropped, in RocksDB
- * compaction.
+ * that goes quiet leaves no state behind once the watermark passes.
  */
 public final class FindingCounter extends KeyedProcessFunction<String, DetectionSignal, Alert> {
 
@@ -40,9 +35,6 @@ public final class FindingCounter extends KeyedProcessFunction<String, Detection
 
     public static final ValueStateDescriptor<FindingWindow> WINDOW_STATE =
             new ValueStateDescriptor<>("finding-window", new AvroTypeInfo<>(FindingWindow.class));
-
-    /** How much longer than the longest window (in processing time) an untouched window may live. */
-    public static final Duration TTL_MARGIN = Duration.ofDays(1);
 
     private final DetectionCatalog.Settings settings;
 
@@ -52,18 +44,6 @@ public final class FindingCounter extends KeyedProcessFunction<String, Detection
 
     public FindingCounter(DetectionCatalog.Settings settings) {
         this.settings = settings;
-    }
-
-    /** {@link #WINDOW_STATE} with its time-to-live. */
-    static ValueStateDescriptor<FindingWindow> windowState(Duration ttl) {
-        ValueStateDescriptor<FindingWindow> d =
-                new ValueStateDescriptor<>(WINDOW_STATE.getName(), new AvroTypeInfo<>(FindingWindow.class));
-        d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
-                .updateTtlOnCreateAndWrite()
-                .neverReturnExpired()
-                .cleanupInRocksdbCompactFilter(1000)
-                .build());
-        return d;
     }
 
     /** The key this operator is partitioned by. */
@@ -76,15 +56,13 @@ public final class FindingCounter extends KeyedProcessFunction<String, Detection
         aggregations = new HashMap<>();
         refs = new HashMap<>();
         DetectionEngine engine = DetectionCatalog.load(settings).engine();
-        Duration longest = Duration.ZERO;
         for (int i = 0; i < engine.size(); i++) {
             if (engine.aggregation(i) != null) {
                 aggregations.put(engine.metadata(i).id(), engine.aggregation(i));
                 refs.put(engine.metadata(i).id(), Alerts.ref(engine.metadata(i), engine.kind(i)));
-                longest = longest.compareTo(engine.aggregation(i).window()) >= 0 ? longest : engine.aggregation(i).window();
             }
         }
-        window = getRuntimeContext().getState(windowState(longest.plus(TTL_MARGIN)));
+        window = getRuntimeContext().getState(WINDOW_STATE);
     }
 
     @Override

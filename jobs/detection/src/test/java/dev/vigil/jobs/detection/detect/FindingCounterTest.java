@@ -178,28 +178,6 @@ class FindingCounterTest {
     }
 
     @Test
-    void aWindowWhoseTimersNeverFireExpiresAfterTheTtl() throws Exception {
-        harness.setStateTtlProcessingTime(0);
-        for (int i = 0; i < 3; i++) {
-            signal("acme", "erin", "t" + i, T0 + i * 1000);
-        }
-        // event time stops (the tenant's input is gone): no watermark, so no timer ever fires
-        long ttl = Duration.ofMinutes(5).plus(FindingCounter.TTL_MARGIN).toMillis();
-        harness.setStateTtlProcessingTime(ttl - 1);
-        signal("acme", "frank", "u0", T0 + 5000); // other keys keep working
-        harness.setStateTtlProcessingTime(ttl + 1);
-        // erin's old window is gone: two more failures are not a fifth
-        signal("acme", "erin", "t3", T0 + 6000);
-        signal("acme", "erin", "t4", T0 + 7000);
-        assertThat(harness.extractOutputValues()).isEmpty();
-        signal("acme", "erin", "t5", T0 + 8000);
-        signal("acme", "erin", "t6", T0 + 9000);
-        signal("acme", "erin", "t7", T0 + 10000);
-        assertThat(harness.extractOutputValues()).singleElement()
-                .satisfies(a -> assertThat(a.getEventIds()).containsExactlyInAnyOrder("t3", "t4", "t5", "t6", "t7"));
-    }
-
-    @Test
     void distinctValuesOutsideTheWindowDoNotCount() throws Exception {
         for (int port = 1; port <= 40; port++) {
             connection("ws-03", "10.0.0.6", port, "q" + port, T0 + port * 5_000L); // 12 ports per minute
