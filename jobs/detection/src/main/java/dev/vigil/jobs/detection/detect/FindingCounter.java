@@ -28,6 +28,10 @@ import org.apache.flink.util.Collector;
  * <p>Cleanup is explicit: every finding registers an event-time timer at its time plus the window;
  * the timer drops findings that left the window and clears the state when none remain. So a key
  * that goes quiet leaves no state behind once the watermark passes.
+ *
+ * <p>No state TTL, on purpose: Flink's TTL counts processing time, which would drop windows that are
+ * still open in event time after a suspension, a backlog or a savepoint restore. Event time keeps
+ * moving while any tenant sends (idle partitions do not hold the watermark back), so the timers fire.
  */
 public final class FindingCounter extends KeyedProcessFunction<String, DetectionSignal, Alert> {
 
