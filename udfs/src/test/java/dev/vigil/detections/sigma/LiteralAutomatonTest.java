@@ -100,7 +100,7 @@ class LiteralAutomatonTest {
         String[] shapes = {"%s", "*%s", "%s*", "*%s*", "%s?", "*%s*%s", "* -%s", "/%s -%s*", "-%s"};
         for (int round = 0; round < 300; round++) {
             List<Glob> globs = new ArrayList<>();
-            for (int i = 4 + r.nextInt(8); i > 0; i--) {
+            for (int i = 4 + r.nextInt(24); i > 0; i--) {
                 String text = String.format(shapes[r.nextInt(shapes.length)], random(r, 3), random(r, 2));
                 Glob g = Glob.parse(text, r.nextInt(6) == 0);
                 globs.add(r.nextBoolean() ? g.windash() : g);
