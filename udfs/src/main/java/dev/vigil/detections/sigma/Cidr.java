@@ -34,7 +34,11 @@ final class Cidr {
     }
 
     boolean contains(String address) {
-        byte[] a = literal(address.trim());
+        return contains(literal(address.trim()));
+    }
+
+    /** {@code a}: an address as {@link #literal} parsed it, or null. */
+    boolean contains(byte[] a) {
         if (a == null || a.length != network.length) {
             return false;
         }

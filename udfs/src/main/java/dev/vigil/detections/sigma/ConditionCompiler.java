@@ -94,8 +94,7 @@ final class ConditionCompiler {
 
     private EventPredicate not() throws RuleRejectedException {
         if (accept("not")) {
-            EventPredicate inner = not();
-            return e -> !inner.test(e);
+            return new PredicateNodes.Not(not());
         }
         return primary();
     }

@@ -1,6 +1,11 @@
 package dev.vigil.detections.sigma;
 
-/** A compiled piece of a rule: a search, a condition, a logsource test. */
+/**
+ * A compiled piece of a rule: a search, a condition, a logsource test. The compiler builds conjunctions,
+ * disjunctions, negations and string field tests as {@link PredicateNodes} rather than opaque lambdas, so
+ * {@link SigmaRuleSet} can read which literals a rule needs; any other implementation is simply treated as
+ * needing nothing (always evaluated).
+ */
 @FunctionalInterface
 public interface EventPredicate {
 
@@ -16,15 +21,7 @@ public interface EventPredicate {
         if (parts.size() == 1) {
             return parts.get(0);
         }
-        EventPredicate[] p = parts.toArray(EventPredicate[]::new);
-        return e -> {
-            for (EventPredicate x : p) {
-                if (!x.test(e)) {
-                    return false;
-                }
-            }
-            return true;
-        };
+        return new PredicateNodes.AllOf(parts.toArray(EventPredicate[]::new));
     }
 
     static EventPredicate or(java.util.List<EventPredicate> parts) {
@@ -34,14 +31,6 @@ public interface EventPredicate {
         if (parts.size() == 1) {
             return parts.get(0);
         }
-        EventPredicate[] p = parts.toArray(EventPredicate[]::new);
-        return e -> {
-            for (EventPredicate x : p) {
-                if (x.test(e)) {
-                    return true;
-                }
-            }
-            return false;
-        };
+        return new PredicateNodes.AnyOf(parts.toArray(EventPredicate[]::new));
     }
 }

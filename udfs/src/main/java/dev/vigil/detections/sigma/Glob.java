@@ -1,6 +1,8 @@
 package dev.vigil.detections.sigma;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,6 +26,8 @@ final class Glob {
     private final boolean caseSensitive;
     private final Shape shape;
     private final String literal;
+    /** For {@link Shape#GLOB}: a literal run every match contains, checked before the wildcard matching. */
+    private final String requiredRun;
 
     private Glob(int[] tokens, char[][] sets, boolean caseSensitive) {
         this.caseSensitive = caseSensitive;
@@ -62,6 +66,8 @@ final class Glob {
             literal = null;
             shape = Shape.GLOB;
         }
+        String run = shape == Shape.GLOB ? longestLiteralRun() : "";
+        requiredRun = run.isEmpty() ? null : run;
     }
 
     /** Parses a Sigma string: {@code *} and {@code ?} are wildcards; {@code \*}, {@code \?}, {@code \\} escape; any other backslash is literal. */
@@ -183,6 +189,69 @@ final class Glob {
         return caseSensitive;
     }
 
+    /** A glob with character sets only ({@code |windash}), as the plain literals it stands for. */
+    record Alternatives(Shape shape, List<String> literals) {}
+
+    /**
+     * When this glob is a plain shape except for character sets (what {@code |windash} makes: no {@code ?}, no
+     * inner {@code *}), every literal it stands for, as compared (lower-cased unless case-sensitive), at most
+     * {@code max} of them; otherwise null. Matching any of them with the shape is exactly matching the glob.
+     */
+    Alternatives alternatives(int max) {
+        if (shape != Shape.GLOB) {
+            return new Alternatives(shape, List.of(literal));
+        }
+        int start = tokens.length > 0 && tokens[0] == ANY_RUN ? 1 : 0;
+        int end = tokens.length > start && tokens[tokens.length - 1] == ANY_RUN ? tokens.length - 1 : tokens.length;
+        List<StringBuilder> out = new ArrayList<>(List.of(new StringBuilder()));
+        for (int i = start; i < end; i++) {
+            int t = tokens[i];
+            if (t == ANY_ONE || t == ANY_RUN) {
+                return null;
+            }
+            char[] choices = t >= 0 ? new char[] {(char) t} : sets[FIRST_SET - t];
+            if (out.size() * choices.length > max) {
+                return null;
+            }
+            List<StringBuilder> next = new ArrayList<>(out.size() * choices.length);
+            for (StringBuilder prefix : out) {
+                for (char c : choices) {
+                    next.add(new StringBuilder(prefix).append(c));
+                }
+            }
+            out = next;
+        }
+        boolean leading = start == 1;
+        boolean trailing = end == tokens.length - 1 && end >= start;
+        Shape plain = leading && trailing ? Shape.CONTAINS : leading ? Shape.ENDS_WITH : trailing ? Shape.STARTS_WITH : Shape.EQUALS;
+        return new Alternatives(plain, out.stream().map(StringBuilder::toString).distinct().toList());
+    }
+
+    /**
+     * The longest run of literal characters, as compared (lower-cased unless case-sensitive); empty when the
+     * pattern has none. Any text this glob matches contains it, which is what the rule index needs of a
+     * {@link Shape#GLOB}.
+     */
+    String longestLiteralRun() {
+        int bestStart = 0;
+        int bestLength = 0;
+        int start = 0;
+        for (int i = 0; i <= tokens.length; i++) {
+            if (i == tokens.length || tokens[i] < 0) {
+                if (i - start > bestLength) {
+                    bestStart = start;
+                    bestLength = i - start;
+                }
+                start = i + 1;
+            }
+        }
+        StringBuilder b = new StringBuilder(bestLength);
+        for (int i = bestStart; i < bestStart + bestLength; i++) {
+            b.append((char) tokens[i]);
+        }
+        return b.toString();
+    }
+
     boolean matches(String text) {
         return matchesPrepared(caseSensitive ? text : text.toLowerCase(Locale.ROOT));
     }
@@ -199,7 +268,8 @@ final class Glob {
             case ENDS_WITH:
                 return text.endsWith(literal);
             default:
-                return globMatch(text);
+                // most texts lack the pattern's longest literal: String.indexOf says so faster than backtracking
+                return (requiredRun == null || text.contains(requiredRun)) && globMatch(text);
         }
     }
 

@@ -115,7 +115,7 @@ public final class LogsourceMapping {
                 tests.add(plain.compileItem("Channel", new ArrayList<>(channels)));
             }
             Map<String, String> fm = e.fieldMappings();
-            branches.add(new Branch(e.name(), EventPredicate.and(tests), fm.isEmpty() ? UnaryOperator.identity() : f -> fm.getOrDefault(f, f)));
+            branches.add(new Branch(e.name(), new PredicateNodes.LogsourceCondition(EventPredicate.and(tests)), fm.isEmpty() ? UnaryOperator.identity() : f -> fm.getOrDefault(f, f)));
         }
         if (branches.isEmpty()) {
             throw new RuleRejectedException("logsource", "not mapped: " + describe(category, product, service));

@@ -23,6 +23,7 @@ final class SearchCompiler {
             "lt", "lte", "exists", "fieldref");
     private static final Set<String> TRANSFORMS = Set.of("wide", "utf16le", "utf16be", "utf16", "base64", "base64offset",
             "windash", "expand");
+    private static final Set<String> NON_STRING_MATCHES = Set.of("gt", "gte", "lt", "lte", "cidr", "re");
     private static final Pattern PLACEHOLDER = Pattern.compile("%([A-Za-z0-9_.-]+)%");
 
     private final UnaryOperator<String> fieldMapping;
@@ -107,6 +108,9 @@ final class SearchCompiler {
             throw new RuleRejectedException("empty value list", "'" + key + "' has no values");
         }
         String mapped = field.isEmpty() ? "" : fieldMapping.apply(field);
+        if ("cidr".equals(matchType) && !all && !fieldref && !mapped.isEmpty() && values.stream().allMatch(v -> v instanceof String)) {
+            return anyNetwork(mapped, values);
+        }
         List<EventPredicate> perValue = new ArrayList<>();
         for (Object v : values) {
             if (v instanceof Map || v instanceof List) {
@@ -114,7 +118,56 @@ final class SearchCompiler {
             }
             perValue.add(compileValue(mapped, key, v, matchType, transforms, cased, regexFlags, fieldref));
         }
-        return all ? EventPredicate.and(perValue) : EventPredicate.or(perValue);
+        return all ? EventPredicate.and(perValue) : anyValue(perValue);
+    }
+
+    /** {@code field|cidr: [networks]}: the address is parsed once, then tested against every network. */
+    private static EventPredicate anyNetwork(String field, List<Object> networks) throws RuleRejectedException {
+        Cidr[] cidrs = new Cidr[networks.size()];
+        for (int i = 0; i < cidrs.length; i++) {
+            cidrs[i] = Cidr.parse((String) networks.get(i));
+        }
+        java.util.function.Predicate<Object> inAny = value -> {
+            byte[] address = Cidr.literal(ValueTest.text(value).trim());
+            for (Cidr c : cidrs) {
+                if (c.contains(address)) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        return e -> {
+            Object value = e.get(field);
+            if (value == null) {
+                return false;
+            }
+            if (value instanceof List<?> list) {
+                for (Object element : list) {
+                    if (element != null && inAny.test(element)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            return inAny.test(value);
+        };
+    }
+
+    /**
+     * Any of the values: string tests of one field become one test over all their globs, so the field is read
+     * and lower-cased once, and a long value list is matched in one pass (a filter listing 100 paths).
+     */
+    private static EventPredicate anyValue(List<EventPredicate> perValue) {
+        if (perValue.size() > 1 && perValue.stream().allMatch(p -> p instanceof PredicateNodes.StringFieldTest t
+                && t.field().equals(((PredicateNodes.StringFieldTest) perValue.get(0)).field()))) {
+            List<Glob> globs = new ArrayList<>();
+            for (EventPredicate p : perValue) {
+                globs.addAll(List.of(((PredicateNodes.StringFieldTest) p).globs()));
+            }
+            return new PredicateNodes.StringFieldTest(((PredicateNodes.StringFieldTest) perValue.get(0)).field(),
+                    globs.toArray(Glob[]::new));
+        }
+        return EventPredicate.or(perValue);
     }
 
     private EventPredicate compileValue(String field, String key, Object v, String matchType, List<String> transforms,
@@ -137,6 +190,10 @@ final class SearchCompiler {
         if (field.isEmpty() && matchType == null) {
             matchType = "contains"; // keywords are substring searches over every field value
         }
+        if (!NON_STRING_MATCHES.contains(matchType == null ? "" : matchType) && !field.isEmpty()) {
+            // a node rather than a lambda: its literals feed the rule index (SigmaRuleSet)
+            return new PredicateNodes.StringFieldTest(field, strings(v, matchType, transforms, cased, key));
+        }
         ValueTest test = switch (matchType == null ? "" : matchType) {
             case "gt", "gte", "lt", "lte" -> numeric(matchType, v, key);
             case "cidr" -> {
@@ -144,7 +201,7 @@ final class SearchCompiler {
                 yield (value, e) -> cidr.contains(ValueTest.text(value));
             }
             case "re" -> regex(String.valueOf(v), regexFlags, key);
-            default -> strings(v, matchType, transforms, cased, key);
+            default -> anyGlob(strings(v, matchType, transforms, cased, key));
         };
         if (field.isEmpty()) {
             return e -> e.anyValue(text -> test.test(text, e));
@@ -166,7 +223,7 @@ final class SearchCompiler {
         };
     }
 
-    private ValueTest strings(Object v, String matchType, List<String> transforms, boolean cased, String key)
+    private Glob[] strings(Object v, String matchType, List<String> transforms, boolean cased, String key)
             throws RuleRejectedException {
         List<Glob> alternatives = new ArrayList<>();
         for (String text : expand(ValueTest.text(v), transforms.contains("expand"), key)) {
@@ -179,7 +236,11 @@ final class SearchCompiler {
                 });
             }
         }
-        Glob[] globs = alternatives.toArray(Glob[]::new);
+        return alternatives.toArray(Glob[]::new);
+    }
+
+    /** Keyword test: any glob matches the text (case-sensitive globs the text as is, the others lower-cased). */
+    private static ValueTest anyGlob(Glob[] globs) {
         if (globs.length == 1) {
             Glob g = globs[0];
             return (value, e) -> g.matches(ValueTest.text(value));

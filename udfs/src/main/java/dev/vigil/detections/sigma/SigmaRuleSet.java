@@ -1,19 +1,80 @@
 package dev.vigil.detections.sigma;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.IntConsumer;
 
 /**
- * The compiled Sigma rules one engine runs, evaluated together: {@link #forEachMatch} reports the
- * index of every rule that matches an event. Rules keep their load order, so indexes are stable for
- * one rule set.
+ * The compiled Sigma rules one engine runs, evaluated together: {@link #forEachMatch} reports the index of
+ * every rule that matches an event. Rules keep their load order, so indexes are stable for one rule set.
+ *
+ * <p>Indexed, so the cost per event grows with the event's size and the number of rules that could match it,
+ * not with the number of rules:
+ * <ol>
+ *   <li>the event's {@code EventID} selects a {@link CandidateGroup}: only rules whose logsource and
+ *       detection can accept that EventID are in it (tests of EventID were folded to true / false);</li>
+ *   <li>within the group each rule has a necessary condition, a set of literals of which the event must
+ *       contain at least one ({@link RequirementAnalysis}); one {@link LiteralAutomaton} per field finds all
+ *       of a group's literals in one pass over the field's text and marks the rules needing them;</li>
+ *   <li>the marked rules, plus the group's rules with no literal requirement (regex, keywords, ...), are
+ *       evaluated in full, in index order, on a {@link PreparedEvent} that looks each field up and lower-cases
+ *       it once per event.</li>
+ * </ol>
+ * The result is exactly that of evaluating every rule: the index only skips rules that cannot match.
+ *
+ * <p>Not thread-safe and not re-entrant: it reuses one event view and one candidate bit set, so use one rule
+ * set per thread (one per operator instance) and do not call {@link #forEachMatch} from its own callback.
  */
 public final class SigmaRuleSet {
 
     private final SigmaRule[] rules;
+    private final boolean indexed;
+
+    private final Map<String, CandidateGroup> groupByEventId;
+    private final CandidateGroup otherEventId;
+    private final CandidateGroup absentEventId;
+    private final CandidateGroup unknownEventId;
+
+    private final PreparedEvent prepared = new PreparedEvent();
+    private final long[] candidates;
 
     public SigmaRuleSet(List<SigmaRule> rules) {
+        this(rules, true);
+    }
+
+    /**
+     * Every rule evaluated on every event, as before the index: the reference the index is tested and
+     * benchmarked against.
+     */
+    public static SigmaRuleSet unindexed(List<SigmaRule> rules) {
+        return new SigmaRuleSet(rules, false);
+    }
+
+    private SigmaRuleSet(List<SigmaRule> rules, boolean indexed) {
         this.rules = rules.toArray(SigmaRule[]::new);
+        this.indexed = indexed;
+        this.candidates = new long[(this.rules.length + 63) >>> 6];
+        if (!indexed) {
+            groupByEventId = Map.of();
+            otherEventId = absentEventId = unknownEventId = null;
+            return;
+        }
+        TreeSet<String> eventIds = new TreeSet<>();
+        for (SigmaRule r : this.rules) {
+            RequirementAnalysis.collectDispatchValues(r.predicate(), eventIds);
+        }
+        groupByEventId = new HashMap<>();
+        for (String id : eventIds) {
+            groupByEventId.put(id, new CandidateGroup(this.rules, RequirementAnalysis.EventIdContext.equalTo(id)));
+        }
+        otherEventId = new CandidateGroup(this.rules, RequirementAnalysis.EventIdContext.OTHER_ID);
+        absentEventId = new CandidateGroup(this.rules, RequirementAnalysis.EventIdContext.ABSENT_ID);
+        unknownEventId = new CandidateGroup(this.rules, RequirementAnalysis.EventIdContext.UNKNOWN_ID);
     }
 
     public int size() {
@@ -30,10 +91,141 @@ public final class SigmaRuleSet {
 
     /** Calls {@code matched} with the index of every rule that matches {@code event}, in index order. */
     public void forEachMatch(EventFields event, IntConsumer matched) {
-        for (int i = 0; i < rules.length; i++) {
-            if (rules[i].matches(event)) {
-                matched.accept(i);
+        if (!indexed) {
+            for (int i = 0; i < rules.length; i++) {
+                if (rules[i].matches(event)) {
+                    matched.accept(i);
+                }
             }
+            return;
+        }
+        // Selecting candidates reads the event directly and writes only the primitive bit set: most events have
+        // no candidate, and for them nothing is stored in this long-lived object (with G1 every reference store
+        // into an old object pays a write barrier with a memory fence).
+        long[] marked = candidates;
+        groupFor(event).markCandidates(event, marked);
+        PreparedEvent prepared = null;
+        for (int w = 0; w < marked.length; w++) {
+            long bits = marked[w];
+            while (bits != 0) {
+                int i = (w << 6) + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                if (prepared == null) {
+                    prepared = this.prepared.reset(event);
+                }
+                if (rules[i].matches(prepared)) {
+                    matched.accept(i);
+                }
+            }
+        }
+    }
+
+    private CandidateGroup groupFor(EventFields event) {
+        Object id = event.get(RequirementAnalysis.DISPATCH_FIELD);
+        if (id == null) {
+            return absentEventId;
+        }
+        if (id instanceof List) {
+            return unknownEventId;
+        }
+        CandidateGroup g = groupByEventId.get(ValueTest.text(id).toLowerCase(Locale.ROOT));
+        return g != null ? g : otherEventId;
+    }
+
+    /** What the index holds, for logs and benchmarks. */
+    @Override
+    public String toString() {
+        if (!indexed) {
+            return "SigmaRuleSet[" + rules.length + " rules, unindexed]";
+        }
+        int literals = 0;
+        int maxAlways = 0;
+        for (CandidateGroup g : groupByEventId.values()) {
+            literals += g.literals();
+            maxAlways = Math.max(maxAlways, g.alwaysCount());
+        }
+        return "SigmaRuleSet[" + rules.length + " rules, " + groupByEventId.size() + " EventID groups, "
+                + literals + " literals in their automata, at most " + maxAlways
+                + " rules without a literal requirement per group; other EventIDs: " + otherEventId.describe() + "]";
+    }
+
+    /**
+     * The rules that can match events with one EventID (or with an EventID no rule names, none, or several):
+     * those always evaluated, and per field an automaton over the literals the others need.
+     */
+    private static final class CandidateGroup {
+
+        private final long[] always;
+        private final String[] fields;
+        private final LiteralAutomaton[] automata;
+        private final int rules;
+
+        CandidateGroup(SigmaRule[] all, RequirementAnalysis.EventIdContext context) {
+            always = new long[(all.length + 63) >>> 6];
+            Map<String, List<LiteralAutomaton.Entry>> byField = new LinkedHashMap<>();
+            int in = 0;
+            for (int i = 0; i < all.length; i++) {
+                Requirement r = RequirementAnalysis.of(all[i].predicate(), context);
+                if (r.never()) {
+                    continue;
+                }
+                in++;
+                if (r.always()) {
+                    always[i >>> 6] |= 1L << i;
+                    continue;
+                }
+                for (Requirement.Atom a : r.atoms()) {
+                    byField.computeIfAbsent(a.field(), f -> new ArrayList<>())
+                            .add(new LiteralAutomaton.Entry(a.kind(), a.literal(), i));
+                }
+            }
+            rules = in;
+            fields = byField.keySet().toArray(String[]::new);
+            automata = new LiteralAutomaton[fields.length];
+            for (int f = 0; f < fields.length; f++) {
+                automata[f] = LiteralAutomaton.forIndex(byField.get(fields[f]));
+            }
+        }
+
+        /** Sets in {@code marked} exactly the group's rules worth evaluating on {@code e}. */
+        void markCandidates(EventFields e, long[] marked) {
+            System.arraycopy(always, 0, marked, 0, always.length);
+            for (int f = 0; f < fields.length; f++) {
+                Object value = e.get(fields[f]);
+                if (value == null) {
+                    continue;
+                }
+                if (value instanceof List<?> list) {
+                    for (Object element : list) {
+                        if (element != null) {
+                            automata[f].scan(ValueTest.text(element), marked);
+                        }
+                    }
+                } else {
+                    automata[f].scan(value instanceof String s ? s : ValueTest.text(value), marked);
+                }
+            }
+        }
+
+        int literals() {
+            int n = 0;
+            for (LiteralAutomaton a : automata) {
+                n += a.literals();
+            }
+            return n;
+        }
+
+        int alwaysCount() {
+            int n = 0;
+            for (long w : always) {
+                n += Long.bitCount(w);
+            }
+            return n;
+        }
+
+        String describe() {
+            return rules + " rules (" + alwaysCount() + " always evaluated), " + fields.length + " fields, "
+                    + literals() + " literals";
         }
     }
 }

@@ -1,0 +1,72 @@
+package dev.vigil.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.vigil.detections.engine.DetectionEngine;
+import dev.vigil.detections.sigma.SigmaRule;
+import dev.vigil.schema.EnrichedEvent;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Smoke test of the benchmark's inputs (a few seconds; the benchmark itself runs on demand): the 1,000-rule
+ * corpus is 1,000 distinct rules, and on it the index gives exactly the findings of evaluating every rule.
+ */
+class RuleEvaluationBenchmarkTest {
+
+    @BeforeEach
+    void requireTheSet() {
+        assumeTrue(RealData.present(), "real-data set absent (" + RealData.location() + "): skipped");
+    }
+
+    @Test
+    void replicatedRulesAreDistinctAndTheIndexAgreesWithEvaluatingEveryRule() {
+        RuleCorpus corpus = new RuleCorpus(RealData.require());
+        assertThat(corpus.realRules()).isEqualTo(128);
+        List<SigmaRule> rules = corpus.rules(1000);
+        assertThat(rules).hasSize(1000);
+        assertThat(new HashSet<>(rules.stream().map(SigmaRule::id).toList())).hasSize(1000);
+        assertThat(corpus.rules(10)).hasSize(10);
+
+        List<EnrichedEvent> events = TelemetryCorpus.events(RealData.require());
+        assertThat(events).hasSize(7_073);
+        DetectionEngine indexed = RuleEvaluationBenchmark.engine(rules, "indexed");
+        DetectionEngine linear = RuleEvaluationBenchmark.engine(rules, "linear");
+        int findings = 0;
+        for (EnrichedEvent e : events.subList(0, events.size() / 4)) { // a shuffled quarter: the udfs tests check all
+            List<Integer> expected = new ArrayList<>();
+            linear.evaluate(e, (detection, finding) -> expected.add(detection));
+            List<Integer> actual = new ArrayList<>();
+            indexed.evaluate(e, (detection, finding) -> actual.add(detection));
+            assertThat(actual).as("event %s", e.getEvent().getEventId()).isEqualTo(expected);
+            findings += expected.size();
+        }
+        assertThat(findings).as("findings of 1,000 rules over a quarter of the corpus").isGreaterThan(50);
+    }
+
+    @Test
+    void replicaTagsKeepWildcardsWhereTheyWere() {
+        assertThat(RuleCorpus.tag("\\cmd.exe", 3)).isEqualTo("\\cmd.exe~r3");
+        assertThat(RuleCorpus.tag("*\\temp\\\\*", 1)).isEqualTo("*\\temp\\\\~r1*");
+        assertThat(RuleCorpus.tag("*temp**", 1)).isEqualTo("*temp~r1**");
+        assertThat(RuleCorpus.tag("a\\*", 2)).isEqualTo("a\\*~r2");
+        assertThat(RuleCorpus.tag("", 4)).isEqualTo("~r4");
+    }
+
+    @Test
+    void oneBenchmarkInvocationRuns() {
+        for (String events : List.of("fresh", "corpus")) {
+            RuleEvaluationBenchmark b = new RuleEvaluationBenchmark();
+            b.rules = 100;
+            b.evaluation = "indexed";
+            b.events = events;
+            b.load();
+            b.nextBatch();
+            assertThat(b.evaluate()).isGreaterThanOrEqualTo(146); // findings of the warm-up pass, and then some
+        }
+    }
+}

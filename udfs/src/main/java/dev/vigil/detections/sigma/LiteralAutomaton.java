@@ -1,0 +1,490 @@
+package dev.vigil.detections.sigma;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Every literal the rules need in one field, found in one pass over the field's lower-cased text; the rules
+ * needing a literal that is found are marked as candidates. Three parts, so most values are barely read:
+ * <ul>
+ *   <li>{@code contains} literals: Aho–Corasick over the whole text (linear in the text, whatever the number
+ *       of literals);</li>
+ *   <li>{@code startswith} and {@code equals} literals: a trie walked from the first character, stopping at
+ *       the first character no literal continues with (usually within a few characters);</li>
+ *   <li>{@code endswith} literals: a trie of the reversed literals walked from the last character
+ *       ({@code Image|endswith: '\cmd.exe'} reads the end of the path, not the path).</li>
+ * </ul>
+ * Characters are read as classes: one per character the literals use, one for all others. The Aho–Corasick
+ * part is a complete DFA indexed by {@code state << shift | class}, so a step is one array read; a state where
+ * some literal ends is flagged by the sign bit, and only there are literals reported (its own and those reached
+ * by dictionary-suffix links). The tries keep a full row for the root and only the edges of other nodes.
+ *
+ * <p>Lower-casing: ASCII text is folded on the fly (no copy). A text with any other character is lower-cased
+ * with {@link Locale#ROOT}, exactly as the rules' own tests do, and scanned again; marks made before stand,
+ * since up to the first non-ASCII character (or after the last, from the end) both texts are the same.
+ *
+ * <p>Immutable after construction; {@link #scan} writes only into the caller's candidate bit set.
+ */
+final class LiteralAutomaton {
+
+    /** One literal to find (already lower-cased, non-empty unless an equality) and the rule that needs it. */
+    record Entry(Requirement.Kind kind, String literal, int rule) {}
+
+    private static final int HAS_OUTPUT = 0x8000_0000;
+    private static final int ROW_MASK = 0x7fff_ffff;
+
+    /** Class of each ASCII character, upper-case letters folded onto lower-case ones; 0: no literal uses it. */
+    private final int[] asciiClass = new int[128];
+    /** Non-ASCII characters the literals use, sorted, and their classes. */
+    private final char[] wideChars;
+    private final int[] wideClass;
+    private final int shift;
+
+    /** Rules needing the text to equal "" (not representable as a path). */
+    private final int[] emptyRules;
+
+    // contains: a complete DFA (forIndex) or a sparse trie with failure links (forTest); per state its
+    // literal's terminal id (or -1) and the nearest terminal on its failure chain (or -1); per terminal id the
+    // literal's rules
+    private final int[] containsDelta;
+    private final SparseTrie containsTrie;
+    private final int[] containsFail;
+    private final int[] containsTerminal;
+    private final int[] containsOutputLink;
+    private final int[][] containsRules;
+
+    // startswith / equals: trie over the literals
+    private final SparseTrie prefixTrie;
+    private final int[] prefixTerminal;
+    private final int[][] startsRules;
+    private final int[][] equalsRules;
+    private final int prefixDepth;
+
+    // endswith: trie over the reversed literals
+    private final SparseTrie suffixTrie;
+    private final int[] suffixTerminal;
+    private final int[][] endsRules;
+    private final int suffixDepth;
+
+    private final int literals;
+
+    /**
+     * For the rule index, run on every event: {@code contains} literals as a complete DFA, one table read per
+     * character (its table takes {@code 4 × classes} bytes per state).
+     */
+    static LiteralAutomaton forIndex(List<Entry> entries) {
+        return new LiteralAutomaton(entries, true);
+    }
+
+    /**
+     * For one rule's list of values, run only on the events the index selects: compact (a sparse trie with
+     * failure links), since a rule set holds thousands of them. Only {@link #matchesAny} is offered.
+     */
+    static LiteralAutomaton forTest(List<Entry> entries) {
+        return new LiteralAutomaton(entries, false);
+    }
+
+    private LiteralAutomaton(List<Entry> entries, boolean completeDfa) {
+        Map<String, List<Entry>> contains = new LinkedHashMap<>();
+        Map<String, List<Entry>> prefix = new LinkedHashMap<>();
+        Map<String, List<Entry>> suffix = new LinkedHashMap<>();
+        List<Integer> empty = new ArrayList<>();
+        TreeSet<Character> alphabet = new TreeSet<>();
+        for (Entry e : entries) {
+            String literal = e.literal();
+            if (literal.isEmpty()) {
+                if (e.kind() != Requirement.Kind.EQUALS) {
+                    throw new IllegalArgumentException("empty " + e.kind() + " literal");
+                }
+                empty.add(e.rule());
+                continue;
+            }
+            switch (e.kind()) {
+                case CONTAINS -> contains.computeIfAbsent(literal, k -> new ArrayList<>()).add(e);
+                case STARTS_WITH, EQUALS -> prefix.computeIfAbsent(literal, k -> new ArrayList<>()).add(e);
+                case ENDS_WITH -> suffix.computeIfAbsent(reversed(literal), k -> new ArrayList<>()).add(e);
+            }
+            for (int i = 0; i < literal.length(); i++) {
+                alphabet.add(literal.charAt(i));
+            }
+        }
+        literals = contains.size() + prefix.size() + suffix.size();
+        emptyRules = sortedDistinct(empty.stream().mapToInt(Integer::intValue).toArray());
+
+        List<Character> wide = new ArrayList<>();
+        int classes = 1;
+        for (char c : alphabet) {
+            if (c < 128) {
+                asciiClass[c] = classes++;
+            } else {
+                wide.add(c);
+            }
+        }
+        for (char c = 'A'; c <= 'Z'; c++) {
+            if (asciiClass[c] == 0) { // literals are lower-cased: an upper-case letter reads as its lower case
+                asciiClass[c] = asciiClass[Character.toLowerCase(c)];
+            }
+        }
+        wideChars = new char[wide.size()];
+        wideClass = new int[wide.size()];
+        for (int i = 0; i < wide.size(); i++) {
+            wideChars[i] = wide.get(i);
+            wideClass[i] = classes++;
+        }
+        int s = 0;
+        while ((1 << s) < classes) {
+            s++;
+        }
+        shift = s;
+
+        Trie c = trie(contains);
+        containsTerminal = c.terminal;
+        containsRules = rulesOf(contains, Requirement.Kind.CONTAINS);
+        containsOutputLink = new int[containsTerminal.length];
+        containsFail = new int[containsTerminal.length];
+        containsTrie = completeDfa ? null : new SparseTrie(c.next.clone(), 1 << shift);
+        int[] dfa = completeWithFailureLinks(c.next, containsTerminal, containsOutputLink, containsFail);
+        containsDelta = completeDfa ? dfa : null;
+
+        Trie p = trie(prefix);
+        prefixTrie = new SparseTrie(p.next, 1 << shift);
+        prefixTerminal = p.terminal;
+        prefixDepth = p.depth;
+        startsRules = rulesOf(prefix, Requirement.Kind.STARTS_WITH);
+        equalsRules = rulesOf(prefix, Requirement.Kind.EQUALS);
+
+        Trie x = trie(suffix);
+        suffixTrie = new SparseTrie(x.next, 1 << shift);
+        suffixTerminal = x.terminal;
+        suffixDepth = x.depth;
+        endsRules = rulesOf(suffix, Requirement.Kind.ENDS_WITH);
+    }
+
+    /** A trie in table form: {@code next[node << shift | class]} is the child node (0: none). */
+    private record Trie(int[] next, int[] terminal, int depth) {}
+
+    /**
+     * A trie walked from one end of the text: a full row for the root (every walk starts there), and for the
+     * other nodes only their edges (most have one). A full row per node would cost {@code 4 × classes} bytes
+     * each: a megabyte for the endings of 1,000 rules' paths, mostly zeros, evicting what the scan needs.
+     */
+    private static final class SparseTrie {
+
+        private final int[] rootChild;
+        /** Edges of node {@code n}: indexes {@code edgeStart[n]} (inclusive) to {@code edgeStart[n + 1]}. */
+        private final int[] edgeStart;
+        private final int[] edgeClass;
+        private final int[] edgeChild;
+
+        SparseTrie(int[] dense, int width) {
+            int nodes = dense.length / width;
+            rootChild = Arrays.copyOf(dense, width);
+            edgeStart = new int[nodes + 1];
+            int edges = 0;
+            for (int i = width; i < dense.length; i++) {
+                edges += dense[i] != 0 ? 1 : 0;
+            }
+            edgeClass = new int[edges];
+            edgeChild = new int[edges];
+            int e = 0;
+            for (int n = 1; n < nodes; n++) {
+                edgeStart[n] = e;
+                for (int c = 0; c < width; c++) {
+                    int child = dense[n * width + c];
+                    if (child != 0) {
+                        edgeClass[e] = c;
+                        edgeChild[e++] = child;
+                    }
+                }
+            }
+            edgeStart[nodes] = e;
+        }
+
+        /** The child of {@code node} by a character of class {@code c}; 0 when there is none. */
+        int child(int node, int c) {
+            if (node == 0) {
+                return rootChild[c];
+            }
+            for (int e = edgeStart[node], end = edgeStart[node + 1]; e < end; e++) {
+                if (edgeClass[e] == c) {
+                    return edgeChild[e];
+                }
+            }
+            return 0;
+        }
+    }
+
+    private Trie trie(Map<String, List<Entry>> literalsByText) {
+        int maxNodes = 1;
+        int depth = 0;
+        for (String literal : literalsByText.keySet()) {
+            maxNodes += literal.length();
+            depth = Math.max(depth, literal.length());
+        }
+        int width = 1 << shift;
+        int[] next = new int[maxNodes * width];
+        int[] terminal = new int[maxNodes];
+        Arrays.fill(terminal, -1);
+        int count = 1;
+        int id = 0;
+        for (String literal : literalsByText.keySet()) {
+            int node = 0;
+            for (int i = 0; i < literal.length(); i++) {
+                int slot = (node << shift) | classOf(literal.charAt(i));
+                if (next[slot] == 0) {
+                    next[slot] = count++;
+                }
+                node = next[slot];
+            }
+            terminal[node] = id++;
+        }
+        return new Trie(Arrays.copyOf(next, count * width), Arrays.copyOf(terminal, count), depth);
+    }
+
+    /**
+     * Turns the contains trie into a complete DFA (breadth-first: a missing edge goes where the failure state's
+     * goes) whose entries are the next state's row, flagged where a literal ends there or on its failure chain.
+     */
+    private int[] completeWithFailureLinks(int[] next, int[] terminal, int[] outputLink, int[] fail) {
+        int width = 1 << shift;
+        Arrays.fill(outputLink, -1);
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        for (int c = 0; c < width; c++) {
+            if (next[c] != 0) {
+                queue.add(next[c]); // depth 1: fails to the root
+            }
+        }
+        while (!queue.isEmpty()) {
+            int node = queue.poll();
+            int f = fail[node];
+            outputLink[node] = terminal[f] >= 0 ? f : outputLink[f];
+            for (int c = 0; c < width; c++) {
+                int slot = (node << shift) | c;
+                int viaFail = next[(f << shift) | c];
+                if (next[slot] != 0) {
+                    fail[next[slot]] = viaFail;
+                    queue.add(next[slot]);
+                } else {
+                    next[slot] = viaFail;
+                }
+            }
+        }
+        int[] delta = new int[next.length];
+        for (int i = 0; i < delta.length; i++) {
+            int target = next[i];
+            delta[i] = (target << shift) | (terminal[target] >= 0 || outputLink[target] >= 0 ? HAS_OUTPUT : 0);
+        }
+        return delta;
+    }
+
+    /** Reversed char by char (not by code point, as StringBuilder does): the walk reads chars from the end. */
+    private static String reversed(String s) {
+        char[] c = new char[s.length()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = s.charAt(s.length() - 1 - i);
+        }
+        return new String(c);
+    }
+
+    private static int[][] rulesOf(Map<String, List<Entry>> literalsByText, Requirement.Kind kind) {
+        int[][] out = new int[literalsByText.size()][];
+        int id = 0;
+        for (List<Entry> entries : literalsByText.values()) {
+            int[] r = sortedDistinct(entries.stream().filter(e -> e.kind() == kind).mapToInt(Entry::rule).toArray());
+            out[id++] = r.length == 0 ? null : r;
+        }
+        return out;
+    }
+
+    private static int[] sortedDistinct(int[] rules) {
+        return Arrays.stream(rules).distinct().sorted().toArray();
+    }
+
+    private int classOf(char c) {
+        if (c < 128) {
+            return asciiClass[c];
+        }
+        int i = Arrays.binarySearch(wideChars, c);
+        return i < 0 ? 0 : wideClass[i];
+    }
+
+    int literals() {
+        return literals;
+    }
+
+    /**
+     * Marks in {@code candidates} (a bit per rule) every rule one of whose literals {@code text} has. Only on
+     * an automaton {@link #forIndex}.
+     */
+    void scan(String text, long[] candidates) {
+        if (containsDelta == null) {
+            throw new IllegalStateException("scan needs an automaton built forIndex");
+        }
+        if (text.isEmpty()) {
+            mark(emptyRules, candidates);
+            return;
+        }
+        if (!(walkPrefix(text, false, candidates) && walkSuffix(text, false, candidates)
+                && scanContains(text, false, candidates))) {
+            String lower = text.toLowerCase(Locale.ROOT);
+            walkPrefix(lower, true, candidates);
+            walkSuffix(lower, true, candidates);
+            scanContains(lower, true, candidates);
+        }
+    }
+
+    /**
+     * {@code lowered}: the text is already lower-cased and may hold any character; otherwise it is read as
+     * ASCII and the walk gives up (false) at the first other character.
+     */
+    private boolean walkPrefix(String text, boolean lowered, long[] candidates) {
+        if (prefixDepth == 0) {
+            return true;
+        }
+        int n = text.length();
+        int limit = Math.min(n, prefixDepth);
+        int node = 0;
+        for (int i = 0; i < limit; i++) {
+            char c = text.charAt(i);
+            if (c >= 128 && !lowered) {
+                return false;
+            }
+            node = prefixTrie.child(node, lowered ? classOf(c) : asciiClass[c]);
+            if (node == 0) {
+                return true;
+            }
+            int t = prefixTerminal[node];
+            if (t >= 0) {
+                mark(startsRules[t], candidates);
+                if (i + 1 == n) {
+                    mark(equalsRules[t], candidates);
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean walkSuffix(String text, boolean lowered, long[] candidates) {
+        if (suffixDepth == 0) {
+            return true;
+        }
+        int n = text.length();
+        int stop = Math.max(0, n - suffixDepth);
+        int node = 0;
+        for (int i = n - 1; i >= stop; i--) {
+            char c = text.charAt(i);
+            if (c >= 128 && !lowered) {
+                return false;
+            }
+            node = suffixTrie.child(node, lowered ? classOf(c) : asciiClass[c]);
+            if (node == 0) {
+                return true;
+            }
+            int t = suffixTerminal[node];
+            if (t >= 0) {
+                mark(endsRules[t], candidates);
+            }
+        }
+        return true;
+    }
+
+    private boolean scanContains(String text, boolean lowered, long[] candidates) {
+        if (containsRules.length == 0) {
+            return true;
+        }
+        final int[] delta = containsDelta;
+        final int n = text.length();
+        int row = 0;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            int cls;
+            if (c < 128) {
+                cls = asciiClass[c];
+            } else if (lowered) {
+                cls = classOf(c);
+            } else {
+                return false;
+            }
+            int next = delta[row | cls];
+            if (next < 0) {
+                next &= ROW_MASK;
+                for (int s = next >>> shift, t = containsTerminal[s] >= 0 ? s : containsOutputLink[s]; t >= 0;
+                        t = containsOutputLink[t]) {
+                    mark(containsRules[containsTerminal[t]], candidates);
+                }
+            }
+            row = next;
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code lower} (already lower-cased with {@link Locale#ROOT}) has any of the literals, each by its
+     * kind: the exact test of a list of plain values, for {@link PredicateNodes.StringFieldTest}.
+     */
+    boolean matchesAny(String lower) {
+        int n = lower.length();
+        if (n == 0) {
+            return emptyRules.length > 0;
+        }
+        int node = 0;
+        for (int i = 0, limit = Math.min(n, prefixDepth); i < limit; i++) {
+            node = prefixTrie.child(node, classOf(lower.charAt(i)));
+            if (node == 0) {
+                break;
+            }
+            int t = prefixTerminal[node];
+            if (t >= 0 && (startsRules[t] != null || (i + 1 == n && equalsRules[t] != null))) {
+                return true;
+            }
+        }
+        node = 0;
+        for (int i = n - 1, stop = Math.max(0, n - suffixDepth); i >= stop && suffixDepth > 0; i--) {
+            node = suffixTrie.child(node, classOf(lower.charAt(i)));
+            if (node == 0) {
+                break;
+            }
+            if (suffixTerminal[node] >= 0) {
+                return true;
+            }
+        }
+        if (containsRules.length > 0 && containsDelta != null) {
+            int row = 0;
+            for (int i = 0; i < n; i++) {
+                row = containsDelta[row | classOf(lower.charAt(i))];
+                if (row < 0) {
+                    return true; // every literal here is wanted: any literal ending is a match
+                }
+            }
+        } else if (containsRules.length > 0) {
+            int state = 0;
+            for (int i = 0; i < n; i++) {
+                int c = classOf(lower.charAt(i));
+                int next = containsTrie.child(state, c);
+                while (next == 0 && state != 0) {
+                    state = containsFail[state];
+                    next = containsTrie.child(state, c);
+                }
+                state = next;
+                if (state != 0 && (containsTerminal[state] >= 0 || containsOutputLink[state] >= 0)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void mark(int[] rules, long[] candidates) {
+        if (rules != null) {
+            for (int r : rules) {
+                candidates[r >>> 6] |= 1L << r;
+            }
+        }
+    }
+}

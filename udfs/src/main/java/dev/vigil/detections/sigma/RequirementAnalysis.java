@@ -1,0 +1,173 @@
+package dev.vigil.detections.sigma;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Derives from a compiled rule the literals it cannot match without ({@link Requirement}), reading the
+ * predicate tree: and → the most selective part's requirement; or → the union of the parts'; not, keywords,
+ * regex, numbers, CIDR, field references, exists and null → nothing known (always evaluated).
+ *
+ * <p>The derivation can assume what the event's {@value #DISPATCH_FIELD} is ({@link EventIdContext}): tests of
+ * it then fold to true or false, so a rule for Sysmon 1 is not even a candidate for a Security 4624 event.
+ */
+final class RequirementAnalysis {
+
+    /** The field the index dispatches on first: every Windows event has it, and most rules test it. */
+    static final String DISPATCH_FIELD = "EventID";
+
+    /** What is known of the event's {@value #DISPATCH_FIELD} while deriving requirements. */
+    record EventIdContext(Kind kind, String value) {
+        enum Kind {
+            /** Nothing (e.g. a list value): no folding. */
+            UNKNOWN,
+            /** The event has no such field: every string test of it is false. */
+            ABSENT,
+            /** One scalar value whose lower-cased text is {@code value}. */
+            EQUALS,
+            /** One scalar value equal to no literal any rule compares it with. */
+            OTHER
+        }
+
+        static final EventIdContext UNKNOWN_ID = new EventIdContext(Kind.UNKNOWN, null);
+        static final EventIdContext ABSENT_ID = new EventIdContext(Kind.ABSENT, null);
+        static final EventIdContext OTHER_ID = new EventIdContext(Kind.OTHER, null);
+
+        static EventIdContext equalTo(String lowerCasedText) {
+            return new EventIdContext(Kind.EQUALS, lowerCasedText);
+        }
+    }
+
+    private RequirementAnalysis() {}
+
+    static Requirement of(EventPredicate p, EventIdContext context) {
+        if (p == EventPredicate.NEVER) {
+            return Requirement.NEVER;
+        }
+        if (p instanceof PredicateNodes.AllOf all) {
+            List<Requirement> parts = new ArrayList<>(all.parts().length);
+            for (EventPredicate part : all.parts()) {
+                Requirement r = of(part, context);
+                if (r.never()) {
+                    return r;
+                }
+                parts.add(r);
+            }
+            return Requirement.allOf(parts);
+        }
+        if (p instanceof PredicateNodes.AnyOf any) {
+            List<Requirement> parts = new ArrayList<>(any.parts().length);
+            for (EventPredicate part : any.parts()) {
+                parts.add(of(part, context));
+            }
+            return Requirement.anyOf(parts);
+        }
+        if (p instanceof PredicateNodes.LogsourceCondition logsource) {
+            return of(logsource.inner(), context).weak();
+        }
+        if (p instanceof PredicateNodes.StringFieldTest test) {
+            return ofFieldTest(test, context);
+        }
+        // not, keywords, regex, numeric, cidr, fieldref, exists, null, or a predicate from elsewhere
+        return Requirement.ALWAYS;
+    }
+
+    private static Requirement ofFieldTest(PredicateNodes.StringFieldTest test, EventIdContext context) {
+        boolean dispatch = test.field().equals(DISPATCH_FIELD);
+        if (dispatch && context.kind() == EventIdContext.Kind.ABSENT) {
+            return Requirement.NEVER; // a string test on an absent field is false
+        }
+        List<Requirement> perGlob = new ArrayList<>(test.globs().length);
+        for (Glob g : test.globs()) {
+            if (dispatch && isFoldable(g) && context.kind() != EventIdContext.Kind.UNKNOWN) {
+                boolean equal = context.kind() == EventIdContext.Kind.EQUALS && g.literal().equals(context.value());
+                perGlob.add(equal ? Requirement.ALWAYS : Requirement.NEVER);
+                continue;
+            }
+            perGlob.add(requirement(test.field(), g));
+        }
+        return Requirement.anyOf(perGlob);
+    }
+
+    /** What {@code g} needs of the field's lower-cased text: one of its literal forms, or a literal run of it. */
+    static Requirement requirement(String field, Glob g) {
+        Glob.Alternatives plainForms = g.shape() == Glob.Shape.GLOB ? g.alternatives(Requirement.MAX_ALTERNATIVES) : null;
+        if (plainForms != null) {
+            List<Requirement> any = new ArrayList<>();
+            for (String literal : plainForms.literals()) {
+                Requirement.Atom a = atom(field, Requirement.kindOf(plainForms.shape()), literal, g.caseSensitive());
+                if (a == null) {
+                    return Requirement.ALWAYS;
+                }
+                any.add(Requirement.of(a));
+            }
+            return Requirement.anyOf(any);
+        }
+        Requirement.Atom a = atom(field, g);
+        return a == null ? Requirement.ALWAYS : Requirement.of(a);
+    }
+
+    /** A case-insensitive equality: decided exactly by the event's lower-cased {@value #DISPATCH_FIELD} text. */
+    private static boolean isFoldable(Glob g) {
+        return !g.caseSensitive() && g.shape() == Glob.Shape.EQUALS;
+    }
+
+    /** The literal {@code g} needs in the field's lower-cased text, or null when it needs none. */
+    static Requirement.Atom atom(String field, Glob g) {
+        Requirement.Kind kind = Requirement.kindOf(g.shape());
+        return kind == null
+                ? atom(field, Requirement.Kind.CONTAINS, g.longestLiteralRun(), g.caseSensitive())
+                : atom(field, kind, g.literal(), g.caseSensitive());
+    }
+
+    /** {@code literal} as the glob compares it (lower-cased unless {@code caseSensitive}), as an atom or null. */
+    private static Requirement.Atom atom(String field, Requirement.Kind kind, String literal, boolean caseSensitive) {
+        if (caseSensitive) {
+            // The index looks at the lower-cased text. Lower-casing the whole text maps equal texts to equal
+            // texts; for the anchored and substring kinds it only keeps ASCII runs intact (Locale.ROOT lower-cases
+            // a Greek capital sigma by its context), so a non-ASCII case-sensitive literal gives no atom.
+            if (kind != Requirement.Kind.EQUALS && !isAscii(literal)) {
+                return null;
+            }
+            literal = literal.toLowerCase(Locale.ROOT);
+        }
+        if (literal.isEmpty() && kind != Requirement.Kind.EQUALS) {
+            return null; // every present value contains ""
+        }
+        return new Requirement.Atom(field, kind, literal);
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 128) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every lower-cased literal a rule compares {@value #DISPATCH_FIELD} with for equality (case-insensitively). */
+    static void collectDispatchValues(EventPredicate p, Set<String> out) {
+        if (p instanceof PredicateNodes.AllOf all) {
+            for (EventPredicate part : all.parts()) {
+                collectDispatchValues(part, out);
+            }
+        } else if (p instanceof PredicateNodes.AnyOf any) {
+            for (EventPredicate part : any.parts()) {
+                collectDispatchValues(part, out);
+            }
+        } else if (p instanceof PredicateNodes.Not not) {
+            collectDispatchValues(not.inner(), out);
+        } else if (p instanceof PredicateNodes.LogsourceCondition logsource) {
+            collectDispatchValues(logsource.inner(), out);
+        } else if (p instanceof PredicateNodes.StringFieldTest test && test.field().equals(DISPATCH_FIELD)) {
+            for (Glob g : test.globs()) {
+                if (isFoldable(g)) {
+                    out.add(g.literal());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.vigil.detections.sigma;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The automaton finds exactly the literals a brute-force search of the lower-cased text finds. */
+class LiteralAutomatonTest {
+
+    /** Letters that fold, that lower-case to two characters (İ), by context (Σ), to ASCII (Kelvin K), or not at all. */
+    private static final String ALPHABET = "abcAB\\.- İiΣσςK\u212Akßx/\u2013\uD83D\uDE00";
+
+    static boolean found(Requirement.Kind kind, String lower, String literal) {
+        return switch (kind) {
+            case EQUALS -> lower.equals(literal);
+            case STARTS_WITH -> lower.startsWith(literal);
+            case ENDS_WITH -> lower.endsWith(literal);
+            case CONTAINS -> lower.contains(literal);
+        };
+    }
+
+    static String random(Random r, int maxLength) {
+        StringBuilder b = new StringBuilder();
+        for (int i = r.nextInt(maxLength + 1); i > 0; i--) {
+            b.append(ALPHABET.charAt(r.nextInt(ALPHABET.length())));
+        }
+        return b.toString();
+    }
+
+    /** As rule literals are: each character lower-cased on its own (Glob). */
+    static String literal(Random r, int maxLength) {
+        String s = random(r, maxLength);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            b.append(Character.toLowerCase(s.charAt(i)));
+        }
+        return b.toString();
+    }
+
+    @Test
+    void findsExactlyWhatABruteForceSearchFinds() {
+        Random r = new Random(11);
+        Requirement.Kind[] kinds = Requirement.Kind.values();
+        for (int round = 0; round < 300; round++) {
+            List<LiteralAutomaton.Entry> entries = new ArrayList<>();
+            int n = 1 + r.nextInt(12);
+            for (int i = 0; i < n; i++) {
+                Requirement.Kind kind = kinds[r.nextInt(kinds.length)];
+                String literal = literal(r, 4);
+                if (literal.isEmpty() && kind != Requirement.Kind.EQUALS) {
+                    literal = "a";
+                }
+                entries.add(new LiteralAutomaton.Entry(kind, literal, r.nextInt(70)));
+            }
+            LiteralAutomaton automaton = LiteralAutomaton.forIndex(entries);
+            LiteralAutomaton compact = LiteralAutomaton.forTest(entries);
+            for (int t = 0; t < 200; t++) {
+                String text = random(r, 9);
+                String lower = text.toLowerCase(Locale.ROOT);
+                TreeSet<Integer> expected = new TreeSet<>();
+                for (LiteralAutomaton.Entry e : entries) {
+                    if (found(e.kind(), lower, e.literal())) {
+                        expected.add(e.rule());
+                    }
+                }
+                long[] marked = new long[2];
+                automaton.scan(text, marked);
+                TreeSet<Integer> actual = new TreeSet<>();
+                for (int i = 0; i < 128; i++) {
+                    if ((marked[i >>> 6] & (1L << i)) != 0) {
+                        actual.add(i);
+                    }
+                }
+                assertThat(actual).as("%s in '%s'", entries, text).isEqualTo(expected);
+                assertThat(automaton.matchesAny(lower)).as("%s in '%s'", entries, text).isEqualTo(!expected.isEmpty());
+                assertThat(compact.matchesAny(lower)).as("%s in '%s', compact", entries, text).isEqualTo(!expected.isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void endingsWithSurrogatePairs() {
+        String emoji = "\uD83D\uDE00";
+        LiteralAutomaton a = LiteralAutomaton.forIndex(List.of(new LiteralAutomaton.Entry(Requirement.Kind.ENDS_WITH, "x" + emoji, 3)));
+        long[] marked = new long[1];
+        a.scan("ax" + emoji, marked);
+        assertThat(marked[0]).isEqualTo(1L << 3);
+        assertThat(a.matchesAny("ax" + emoji)).isTrue();
+        assertThat(a.matchesAny(emoji + "x")).isFalse();
+    }
+
+    @Test
+    void manyPlainValuesOfAFieldMatchAsTheirGlobsDo() {
+        Random r = new Random(5);
+        String[] shapes = {"%s", "*%s", "%s*", "*%s*", "%s?", "*%s*%s", "* -%s", "/%s -%s*", "-%s"};
+        for (int round = 0; round < 300; round++) {
+            List<Glob> globs = new ArrayList<>();
+            for (int i = 4 + r.nextInt(24); i > 0; i--) {
+                String text = String.format(shapes[r.nextInt(shapes.length)], random(r, 3), random(r, 2));
+                Glob g = Glob.parse(text, r.nextInt(6) == 0);
+                globs.add(r.nextBoolean() ? g.windash() : g);
+            }
+            PredicateNodes.StringFieldTest test = new PredicateNodes.StringFieldTest("F", globs.toArray(Glob[]::new));
+            PreparedEvent prepared = new PreparedEvent();
+            for (int t = 0; t < 100; t++) {
+                String value = random(r, 7);
+                boolean expected = globs.stream().anyMatch(g -> g.matches(value));
+                MapEventFields event = new MapEventFields(java.util.Map.of("F", value));
+                assertThat(test.test(event)).as("%s on '%s'", globs, value).isEqualTo(expected);
+                assertThat(test.test(prepared.reset(event))).as("%s on '%s', prepared", globs, value).isEqualTo(expected);
+            }
+        }
+    }
+}
