@@ -3,12 +3,13 @@ package dev.vigil.local;
 import dev.vigil.local.chaos.ChaosCommand;
 import dev.vigil.local.demo.DemoCommand;
 import dev.vigil.local.detect.DetectCommand;
+import dev.vigil.local.savepoint.SavepointCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * {@code ./vigil <command>}: runs Vigil on this machine. Subcommands live in their own packages
- * ({@code demo}, {@code chaos}, {@code detect} now; {@code savepoint}, {@code bench} later) and are registered
+ * ({@code demo}, {@code chaos}, {@code detect}, {@code savepoint} now; {@code bench} later) and are registered
  * in {@link #subcommands()}.
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0-SNAPSHOT",
@@ -39,7 +40,8 @@ public final class VigilCli implements Runnable {
     }
 
     static Object[] subcommands() {
-        return new Object[] {new DemoCommand(), new ChaosCommand(), new DetectCommand(), new CommandLine.HelpCommand()};
+        return new Object[] {new DemoCommand(), new ChaosCommand(), new DetectCommand(), new SavepointCommand(),
+            new CommandLine.HelpCommand()};
     }
 
     @Override

@@ -2,9 +2,6 @@ package dev.vigil.jobs.detection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
@@ -15,7 +12,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The job's operator uids against the checked-in manifest {@code jobs/detection/uids.yaml}: a uid
@@ -80,18 +76,14 @@ class UidManifestTest {
         return uids;
     }
 
-    /** {@code uids.yaml}: current uids with what they hold, retired uids with their migration notes. */
+    /** The checked-in file itself, so the test sees edits without a rebuild; the jar's copy must be identical. */
     record Manifest(Set<String> uids, Map<String, String> retired) {
 
-        @SuppressWarnings("unchecked")
         static Manifest load() throws Exception {
             Path file = Paths.get(System.getProperty("vigil.project.root", "../..")).resolve("jobs/detection/uids.yaml");
-            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                Map<String, Object> doc = new Yaml().load(in);
-                Map<String, String> uids = (Map<String, String>) doc.get("uids");
-                Map<String, String> retired = (Map<String, String>) doc.getOrDefault("retired", Map.of());
-                return new Manifest(new TreeSet<>(uids.keySet()), retired == null ? Map.of() : retired);
-            }
+            UidManifest manifest = UidManifest.load(file);
+            assertThat(UidManifest.detectionJob()).as("the uid manifest packaged in the job jar").isEqualTo(manifest);
+            return new Manifest(new TreeSet<>(manifest.uids().keySet()), manifest.retired());
         }
     }
 }
