@@ -19,7 +19,9 @@ public final class FindingWindows {
     private FindingWindows() {}
 
     public static FindingWindow empty() {
-        return new FindingWindow(new ArrayList<>());
+        // Builders, not all-field constructors: a field added to the state schema with a default needs no code change
+        // here, and state restored from an older savepoint keeps working (StateSchemaEvolutionITCase).
+        return FindingWindow.newBuilder().setFindings(new ArrayList<>()).build();
     }
 
     /**
@@ -39,7 +41,8 @@ public final class FindingWindows {
             }
         }
         prune(w, time - aggregation.window().toMillis());
-        findings.add(new CountedFinding(eventId, time, hostName, value));
+        findings.add(CountedFinding.newBuilder().setEventId(eventId).setEventTime(time).setHostName(hostName).setValue(value)
+                .build());
         return true;
     }
 

@@ -54,6 +54,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * enrich (the feed is not sent again), the counts of stateful detections continue (a threshold at
  * 4 of 5 and a distinct count at 20 of 25 alert on the next finding, with the pre-savepoint events
  * in the alert), and the sources resume at their offsets (records before them are not read again).
+ * The restored job also runs a Sigma rule added after the savepoint was taken: adding a detection never
+ * breaks a restore. Schema evolution of the state is {@code evolution.StateSchemaEvolutionITCase}.
  *
  * <p>Writing a new golden savepoint (when a release changes state), documented in the README:
  * {@code mvn -pl jobs/detection -am verify -Dtest=GoldenSavepointITCase -Dsurefire.failIfNoSpecifiedTests=false
@@ -79,6 +81,21 @@ class GoldenSavepointITCase {
     static final String FAILED_LOGONS = "vigil-builtin-failed-logon-burst";
     static final String PORT_SCAN = "vigil-builtin-port-scan";
     static final String MALICIOUS_IMAGE = "vigil-builtin-malicious-process-image";
+
+    static final String ADDED_RULE_ID = "5b0f3c9e-7a51-4c1e-9d3a-0c6f2e8b1a77";
+    static final String ADDED_RULE = """
+            title: Executable launched from a Downloads folder
+            id: 5b0f3c9e-7a51-4c1e-9d3a-0c6f2e8b1a77
+            status: test
+            author: Vigil tests
+            level: medium
+            logsource: {product: windows, category: process_creation}
+            detection:
+              selection:
+                Image|contains: '\\Downloads\\'
+                Image|endswith: '.exe'
+              condition: selection
+            """;
 
     static Path goldenRoot() {
         return Paths.get(System.getProperty("vigil.project.root", "../..")).resolve(
@@ -124,6 +141,10 @@ class GoldenSavepointITCase {
 
             Configuration conf = JobTestKit.jobConfiguration(KAFKA.kafka(), S3.s3(), run, "archive/" + run);
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, golden.resolve("savepoint").toUri().toString());
+            // a detection added after the savepoint was taken: it must run without breaking the restore
+            Path rules = Files.createTempDirectory("added-after-savepoint");
+            Files.writeString(rules.resolve("payload-from-downloads.yml"), ADDED_RULE);
+            conf.set(DetectionJobOptions.SIGMA_RULES, List.of(rules.toString()));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
             DetectionJob.defineProductionWorkflow(env, conf);
             JobClient job = env.executeAsync(DetectionJob.JOB_NAME);
@@ -134,7 +155,7 @@ class GoldenSavepointITCase {
                 }
                 producer.flush();
 
-                List<Alert> alerts = JobTestKit.decodeAll(TopicReader.awaitCommitted(bootstrap, VigilTopics.ALERTS, 3,
+                List<Alert> alerts = JobTestKit.decodeAll(TopicReader.awaitCommitted(bootstrap, VigilTopics.ALERTS, 4,
                         JobTestKit.TIMEOUT), Alert.class);
                 List<EnrichedEvent> enriched = JobTestKit.decodeAll(TopicReader.awaitCommitted(bootstrap, VigilTopics.ENRICHED,
                         after.size(), JobTestKit.TIMEOUT), EnrichedEvent.class);
@@ -147,7 +168,8 @@ class GoldenSavepointITCase {
                         .containsExactlyInAnyOrderElementsOf(after.stream().map(TelemetryEvent::getEventId).toList());
                 Map<String, Alert> byDetection = new LinkedHashMap<>();
                 alerts.forEach(a -> byDetection.put(a.getDetection().getId(), a));
-                assertThat(alerts).as(golden + ": alerts").hasSize(3);
+                assertThat(alerts).as(golden + ": alerts").hasSize(4);
+                assertThat(byDetection.get(ADDED_RULE_ID).getEventIds()).containsExactly("launch-1");
                 // counts continued from the savepoint: the alerts name the pre-savepoint events first
                 assertThat(byDetection.get(FAILED_LOGONS).getAlertId())
                         .isEqualTo(Alerts.alertId(TENANT, FAILED_LOGONS, groupOf(new FailedLogonBurst(), after.get(0)), "logon-0"));
