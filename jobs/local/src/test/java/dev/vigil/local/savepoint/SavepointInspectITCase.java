@@ -27,7 +27,7 @@ import picocli.CommandLine;
  * {@code ./vigil savepoint inspect} on the detection job's golden savepoint (jobs/detection's test resources),
  * read from the local file system and from S3 (s3proxy, or MinIO under Testcontainers).
  */
-class SavepointInspectTest {
+class SavepointInspectITCase {
 
     @RegisterExtension
     static final S3Extension S3 = S3Extension.fromSystemProperty();
