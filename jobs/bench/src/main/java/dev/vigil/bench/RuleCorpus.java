@@ -39,8 +39,17 @@ public final class RuleCorpus {
 
     /** Every rule document under {@code <realdata>/sigma}, in the order {@code SigmaRuleLoader} loads them. */
     public RuleCorpus(Path realData) {
+        this(realData.resolve("sigma"), true);
+    }
+
+    /** Every rule document in the YAML files under {@code directory}. */
+    public static RuleCorpus fromDirectory(Path directory) {
+        return new RuleCorpus(directory, true);
+    }
+
+    private RuleCorpus(Path directory, boolean unused) {
         List<Path> paths;
-        try (Stream<Path> walk = Files.walk(realData.resolve("sigma"))) {
+        try (Stream<Path> walk = Files.walk(directory)) {
             paths = walk.filter(Files::isRegularFile)
                     .filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
         } catch (IOException e) {
@@ -80,6 +89,21 @@ public final class RuleCorpus {
         }
         for (int i = 0; i < n; i++) {
             out.add(compile(i % real, i / real));
+        }
+        return out;
+    }
+
+    /**
+     * The rule documents {@link #rules(int)} compiles, as YAML-ready maps (replicas with their own ids and tagged
+     * literals), for writing {@code n} rule files.
+     */
+    public List<Map<?, ?>> documents(int n) {
+        int real = documents.size();
+        List<Map<?, ?>> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int index = n <= real ? i * real / n : i % real;
+            int replica = n <= real ? 0 : i / real;
+            out.add(replica == 0 ? documents.get(index) : replicate(documents.get(index), replica));
         }
         return out;
     }

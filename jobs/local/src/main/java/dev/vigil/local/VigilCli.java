@@ -1,5 +1,6 @@
 package dev.vigil.local;
 
+import dev.vigil.local.bench.BenchCommand;
 import dev.vigil.local.chaos.ChaosCommand;
 import dev.vigil.local.demo.DemoCommand;
 import dev.vigil.local.detect.DetectCommand;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code ./vigil <command>}: runs Vigil on this machine. Subcommands live in their own packages
- * ({@code demo}, {@code chaos}, {@code detect}, {@code savepoint} now; {@code bench} later) and are registered
+ * ({@code demo}, {@code chaos}, {@code detect}, {@code savepoint}, {@code bench}) and are registered
  * in {@link #subcommands()}.
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0-SNAPSHOT",
@@ -40,7 +41,7 @@ public final class VigilCli implements Runnable {
     }
 
     static Object[] subcommands() {
-        return new Object[] {new DemoCommand(), new ChaosCommand(), new DetectCommand(), new SavepointCommand(),
+        return new Object[] {new DemoCommand(), new ChaosCommand(), new DetectCommand(), new SavepointCommand(), new BenchCommand(),
             new CommandLine.HelpCommand()};
     }
 

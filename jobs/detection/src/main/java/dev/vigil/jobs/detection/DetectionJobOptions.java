@@ -6,6 +6,7 @@ import dev.vigil.detections.engine.DetectionCatalog;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
@@ -60,6 +61,12 @@ public final class DetectionJobOptions {
             .withDescription("Kafka transaction timeout of the exactly-once sinks. Must not exceed the broker's"
                     + " transaction.max.timeout.ms (15 min by default) and must stay far above the checkpoint"
                     + " interval plus the worst restart time, or a restored job finds its transactions aborted.");
+
+    public static final ConfigOption<DeliveryGuarantee> KAFKA_DELIVERY = key("vigil.kafka.delivery-guarantee")
+            .enumType(DeliveryGuarantee.class).defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
+            .withDescription("Delivery guarantee of the Kafka sinks (alerts, enriched events, dead letters)."
+                    + " EXACTLY_ONCE: records become readable (read_committed) when the checkpoint that covers them"
+                    + " completes. AT_LEAST_ONCE: readable at once, duplicated after a restart.");
 
     public static final ConfigOption<String> ARCHIVE_PATH = key("vigil.archive.path")
             .stringType().noDefaultValue()

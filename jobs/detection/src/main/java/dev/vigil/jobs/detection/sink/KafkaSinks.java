@@ -6,7 +6,6 @@ import dev.vigil.schema.DeadLetter;
 import dev.vigil.schema.EnrichedEvent;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 
 /**
@@ -48,7 +47,7 @@ public final class KafkaSinks {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(conf.get(DetectionJobOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new WireRecordSerializer<>(topic, type, keyOf))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setDeliveryGuarantee(conf.get(DetectionJobOptions.KAFKA_DELIVERY))
                 // one prefix per sink: two sinks sharing transactional ids would fence each other
                 .setTransactionalIdPrefix(conf.get(DetectionJobOptions.TRANSACTIONAL_ID_PREFIX) + "-" + name)
                 .setProperty("transaction.timeout.ms",

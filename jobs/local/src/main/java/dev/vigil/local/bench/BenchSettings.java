@@ -1,0 +1,28 @@
+package dev.vigil.local.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@code ./vigil bench} runs.
+ *
+ * @param events telemetry events in the pre-filled backlog every run reads
+ * @param tenants tenants (one {@code telemetry.<tenant>} topic each)
+ * @param partitions partitions per telemetry topic
+ * @param rules Sigma rules of the main pipeline run (the BENCH line's {@code rules=})
+ * @param sweep rule counts of the rule-count sweep
+ * @param repeats runs of the raw, decode-only and pipeline measurements (the sweep and cost runs run once)
+ * @param parallelism Flink parallelism
+ * @param indicators reputation indicators in the broadcast state
+ * @param checkpointInterval checkpoint interval of the Flink runs (exactly-once output is readable at checkpoints)
+ * @param costs whether to run the cost runs (enrichment off, at-least-once, no Parquet)
+ * @param latencySeconds how long the alert-latency run produces attack events
+ * @param outDir where results.md, results.json and the chart go
+ * @param workDir broker and S3 data
+ * @param flinkConfDir the shipped Flink configuration (local overrides on top)
+ * @param ruleSource folder of Sigma rules the rule sets are drawn from (replicated with varied literals when more are needed)
+ */
+record BenchSettings(long events, List<String> tenants, int partitions, int rules, List<Integer> sweep, int repeats,
+        int parallelism, int indicators, Duration checkpointInterval, boolean costs, int latencySeconds, Path outDir,
+        Path workDir, Path flinkConfDir, Path ruleSource) {}
