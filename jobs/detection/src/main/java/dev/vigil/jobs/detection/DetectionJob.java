@@ -133,21 +133,30 @@ public final class DetectionJob {
         Configuration pipeline = new Configuration();
         pipeline.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
+        // No operator of this job modifies or keeps a record it was given (decoders change only the records they have
+        // just created, state keeps records it deserialized), so chained operators may share records instead of each
+        // receiving a deep copy, which cost ~10 % of the enrichment chain's CPU.
+        pipeline.set(PipelineOptions.OBJECT_REUSE, true);
         env.configure(pipeline);
 
-        DataStream<DecodedRecord> decoded = env
+        // Each source validates its own records in an operator chained to it: a router after a union of the sources
+        // could not chain, and every event would cross a network hop (serialized twice) before enrichment.
+        SingleOutputStreamOperator<TelemetryEvent> telemetry = validate(env
                 .fromSource(sources.telemetry(), telemetryWatermarks(conf), "Telemetry (Kafka)")
-                .uid(DetectionJobUids.TELEMETRY_SOURCE);
-        if (sources.windows() != null) {
-            decoded = decoded.union(env
-                    .fromSource(sources.windows(), telemetryWatermarks(conf), "Windows events (Kafka)")
-                    .uid(DetectionJobUids.WINDOWS_SOURCE));
-        }
-        SingleOutputStreamOperator<TelemetryEvent> events = decoded
-                .process(new DeadLetterRouter<DecodedRecord, TelemetryEvent>(DecodedRecord::getEvent, DecodedRecord::getDeadLetter),
-                        new AvroTypeInfo<>(TelemetryEvent.class))
+                .uid(DetectionJobUids.TELEMETRY_SOURCE))
                 .uid(DetectionJobUids.TELEMETRY_DEAD_LETTER_ROUTER)
                 .name("Validate telemetry");
+        DataStream<TelemetryEvent> events = telemetry;
+        DataStream<DeadLetter> deadLetters = telemetry.getSideOutput(DeadLetterRouter.DEAD_LETTERS);
+        if (sources.windows() != null) {
+            SingleOutputStreamOperator<TelemetryEvent> windows = validate(env
+                    .fromSource(sources.windows(), telemetryWatermarks(conf), "Windows events (Kafka)")
+                    .uid(DetectionJobUids.WINDOWS_SOURCE))
+                    .uid(DetectionJobUids.WINDOWS_DEAD_LETTER_ROUTER)
+                    .name("Validate Windows events");
+            events = events.union(windows);
+            deadLetters = deadLetters.union(windows.getSideOutput(DeadLetterRouter.DEAD_LETTERS));
+        }
 
         SingleOutputStreamOperator<ReputationUpdate> updates = env
                 .fromSource(sources.reputation(), ReputationWatermarks.neverHoldBack(), "Reputation feed (Kafka)")
@@ -182,9 +191,14 @@ public final class DetectionJob {
         if (sinks.archive() != null) {
             enriched.sinkTo(sinks.archive()).uid(DetectionJobUids.ARCHIVE_SINK).name("Enriched events (Parquet)");
         }
-        events.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
+        deadLetters
                 .union(updates.getSideOutput(DeadLetterRouter.DEAD_LETTERS))
                 .sinkTo(sinks.deadLetters()).uid(DetectionJobUids.DEAD_LETTER_SINK).name("Dead letters (Kafka)");
+    }
+
+    private static SingleOutputStreamOperator<TelemetryEvent> validate(DataStream<DecodedRecord> decoded) {
+        return decoded.process(new DeadLetterRouter<DecodedRecord, TelemetryEvent>(DecodedRecord::getEvent, DecodedRecord::getDeadLetter),
+                new AvroTypeInfo<>(TelemetryEvent.class));
     }
 
     /**

@@ -13,6 +13,7 @@ public final class DetectionJobUids {
     public static final String WINDOWS_SOURCE = "windows-kafka-source";
     public static final String REPUTATION_SOURCE = "reputation-kafka-source";
     public static final String TELEMETRY_DEAD_LETTER_ROUTER = "telemetry-dead-letter-router";
+    public static final String WINDOWS_DEAD_LETTER_ROUTER = "windows-dead-letter-router";
     public static final String REPUTATION_DEAD_LETTER_ROUTER = "reputation-dead-letter-router";
     public static final String REPUTATION_ENRICHMENT = "reputation-enrichment";
     public static final String DETECTION_EVALUATOR = "detection-evaluator";

@@ -80,6 +80,21 @@ class JobGraphTest {
         assertThat(jobGraph.getNumberOfVertices()).isPositive();
     }
 
+    @Test
+    void eventsCrossTheNetworkOnlyWhereTheGraphNeedsIt() {
+        JobGraph jobGraph = productionGraph().getJobGraph();
+        java.util.List<String> vertices = new java.util.ArrayList<>();
+        jobGraph.getVertices().forEach(v -> vertices.add(v.getName()));
+        // each source is chained to its validation; enrichment (two inputs: events and the broadcast feed) starts a chain
+        // with the detections and the sinks of enriched events; only aggregations (keyed) and the broadcast feed move
+        assertThat(vertices).anySatisfy(n -> assertThat(n).startsWith("Source: Telemetry (Kafka)").contains("Validate telemetry"));
+        assertThat(vertices).anySatisfy(n -> assertThat(n).startsWith("Source: Windows events (Kafka)").contains("Validate Windows events"));
+        assertThat(vertices).anySatisfy(n -> assertThat(n).startsWith("Enrich with reputation").contains("Detections")
+                .contains("Enriched events (Kafka)"));
+        assertThat(jobGraph.getJobConfiguration().get(org.apache.flink.configuration.PipelineOptions.OBJECT_REUSE)
+                || productionGraph().getExecutionConfig().isObjectReuseEnabled()).as("object reuse").isTrue();
+    }
+
     private static Set<String> declaredUids() throws IllegalAccessException {
         Set<String> uids = new HashSet<>();
         for (Field f : DetectionJobUids.class.getDeclaredFields()) {
@@ -87,7 +102,7 @@ class JobGraphTest {
                 uids.add((String) f.get(null));
             }
         }
-        assertThat(uids).hasSize(12);
+        assertThat(uids).hasSize(13);
         return uids;
     }
 

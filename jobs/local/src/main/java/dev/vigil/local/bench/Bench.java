@@ -100,10 +100,12 @@ final class Bench {
             List<Measurement> measurements = new ArrayList<>();
             Measurement raw = repeat("raw", "kafka-clients consumer, records as bytes", s.repeats(), this::rawConsume);
             measurements.add(raw);
+            if (s.warmUp()) warmUp("decode", () -> decodeOnly(s.events() / 2));
             measurements.add(repeat("decode", "Flink: Kafka source + Avro decode + validation, discarded", s.repeats(),
-                    this::decodeOnly));
+                    () -> decodeOnly(s.events())));
             Variant main = Variant.full(ruleSets.get(s.rules()));
-            Measurement pipeline = repeat("pipeline", main.describe(s.rules(), s.indicators()), s.repeats(), () -> pipeline(main));
+            if (s.warmUp()) warmUp("pipeline", () -> pipeline(main, s.events() / 2));
+            Measurement pipeline = repeat("pipeline", main.describe(s.rules(), s.indicators()), s.repeats(), () -> pipeline(main, s.events()));
             measurements.add(pipeline);
             Map<Integer, Measurement> sweep = new LinkedHashMap<>();
             for (int n : s.sweep()) {
@@ -112,16 +114,16 @@ final class Bench {
                     continue;
                 }
                 Variant v = Variant.full(ruleSets.get(n));
-                sweep.put(n, repeat("rules-" + n, v.describe(n, s.indicators()), 1, () -> pipeline(v)));
+                sweep.put(n, repeat("rules-" + n, v.describe(n, s.indicators()), 1, () -> pipeline(v, s.events())));
             }
             measurements.addAll(sweep.values().stream().filter(m -> m != pipeline).toList());
             if (s.costs()) {
                 Variant noEnrichment = main.withReputationTopic("reputation-empty");
-                measurements.add(repeat("no-enrichment", noEnrichment.describe(s.rules(), 0), 1, () -> pipeline(noEnrichment)));
+                measurements.add(repeat("no-enrichment", noEnrichment.describe(s.rules(), 0), 1, () -> pipeline(noEnrichment, s.events())));
                 Variant alo = main.withDelivery(DeliveryGuarantee.AT_LEAST_ONCE);
-                measurements.add(repeat("at-least-once", alo.describe(s.rules(), s.indicators()), 1, () -> pipeline(alo)));
+                measurements.add(repeat("at-least-once", alo.describe(s.rules(), s.indicators()), 1, () -> pipeline(alo, s.events())));
                 Variant noParquet = main.withoutArchive();
-                measurements.add(repeat("no-parquet", noParquet.describe(s.rules(), s.indicators()), 1, () -> pipeline(noParquet)));
+                measurements.add(repeat("no-parquet", noParquet.describe(s.rules(), s.indicators()), 1, () -> pipeline(noParquet, s.events())));
             }
             AlertLatency.Result latency = s.latencySeconds() > 0 ? alertLatency(main) : null;
             return new BenchResults(s, backlogBytes, measurements, raw, pipeline, sweep, latency, peakHeapBytes(), peakRssBytes(),
@@ -199,6 +201,15 @@ final class Bench {
         Measurement.Run run() throws Exception;
     }
 
+    /**
+     * Runs a configuration over half the backlog and discards the result: the JIT compiles the job's code paths (on a
+     * 2-core box the compiler otherwise takes a quarter of the CPU during the first measured run).
+     */
+    private void warmUp(String name, RunBody body) throws Exception {
+        Measurement.Run r = body.run();
+        out.printf("  %-14s warm-up: %,10.0f events/s (not counted)%n", name, r.eventsPerSecond());
+    }
+
     private Measurement repeat(String name, String description, int times, RunBody body) throws Exception {
         List<Measurement.Run> runs = new ArrayList<>();
         for (int i = 0; i < times; i++) {
@@ -251,7 +262,7 @@ final class Bench {
         return new Measurement.Run((cHigh - cLow) / window, (bHigh - bLow) / window, (System.nanoTime() - tFirst) / 1e9, c[0], c[1]);
     }
 
-    private Measurement.Run decodeOnly() throws Exception {
+    private Measurement.Run decodeOnly(long target) throws Exception {
         Configuration conf = flinkConfiguration("decode-" + runNumber.incrementAndGet());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         CountingSink.COUNT.set(0);
@@ -259,10 +270,10 @@ final class Bench {
                 .uid("telemetry-kafka-source")
                 .filter((DecodedRecord r) -> r.getEvent() != null).uid("bench-valid").name("Valid telemetry")
                 .sinkTo(new CountingSink<>()).uid("bench-discard").name("Discard");
-        return timed(env, "vigil-bench-decode", CountingSink.COUNT::get);
+        return timed(env, "vigil-bench-decode", CountingSink.COUNT::get, target);
     }
 
-    private Measurement.Run pipeline(Variant v) throws Exception {
+    private Measurement.Run pipeline(Variant v, long target) throws Exception {
         String run = "run-" + runNumber.incrementAndGet();
         String enriched = VigilTopics.ENRICHED + "-" + run;
         broker.createTopics(2, VigilTopics.ALERTS + "-" + run, enriched, VigilTopics.DEAD_LETTERS + "-" + run);
@@ -281,17 +292,17 @@ final class Bench {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         DetectionJob.defineProductionWorkflow(env, conf);
         try (EndOffsets progress = new EndOffsets(broker.bootstrapServers(), enriched)) {
-            return timed(env, DetectionJob.JOB_NAME, progress::sum);
+            return timed(env, DetectionJob.JOB_NAME, progress::sum, target);
         }
     }
 
-    /** Runs the job until {@code count} reaches the backlog; the rate is over the steady-state window. */
-    private Measurement.Run timed(StreamExecutionEnvironment env, String jobName, java.util.function.LongSupplier count)
-            throws Exception {
+    /** Runs the job until {@code count} reaches {@code target}; the rate is over the steady-state window. */
+    private Measurement.Run timed(StreamExecutionEnvironment env, String jobName, java.util.function.LongSupplier count,
+            long target) throws Exception {
         ThreadCpu.Snapshot before = cpu.snapshot();
         JobClient job = env.executeAsync(jobName);
         try {
-            Progress.Rate rate = Progress.await(count, settings.events(), RUN_TIMEOUT, Duration.ofMillis(100));
+            Progress.Rate rate = Progress.await(count, target, RUN_TIMEOUT, Duration.ofMillis(100));
             double[] c = cpu.snapshot().since(before);
             double bytesPerEvent = (double) backlogBytes / settings.events();
             return new Measurement.Run(rate.eventsPerSecond(), rate.eventsPerSecond() * bytesPerEvent, rate.seconds(), c[0], c[1]);

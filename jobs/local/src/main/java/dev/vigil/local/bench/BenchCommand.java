@@ -66,9 +66,9 @@ public final class BenchCommand implements Callable<Integer> {
                 : RealData.present() ? RealData.location().resolve("sigma") : home.resolve("udfs/detections");
         BenchSettings settings = quick
                 ? new BenchSettings(5_000, List.of("acme", "globex"), 2, 10, List.of(10), 1, parallelism, 1_000,
-                        Duration.ofSeconds(2), false, 0, outDir(home), workDir(home), home.resolve("flink-conf"), source)
+                        Duration.ofSeconds(2), false, false, 0, outDir(home), workDir(home), home.resolve("flink-conf"), source)
                 : new BenchSettings(events, List.of("acme", "globex", "initech"), 2, rules, sweep, repeats, parallelism,
-                        indicators, checkpointInterval, !noCosts, latencySeconds, outDir(home), workDir(home),
+                        indicators, checkpointInterval, true, !noCosts, latencySeconds, outDir(home), workDir(home),
                         home.resolve("flink-conf"), source);
         BenchResults results = new Bench(settings, console).run();
         results.write(settings.outDir());

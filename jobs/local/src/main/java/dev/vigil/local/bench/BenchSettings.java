@@ -16,6 +16,7 @@ import java.util.List;
  * @param parallelism Flink parallelism
  * @param indicators reputation indicators in the broadcast state
  * @param checkpointInterval checkpoint interval of the Flink runs (exactly-once output is readable at checkpoints)
+ * @param warmUp whether decode and pipeline first run once, unmeasured, over half the backlog (JIT warm-up)
  * @param costs whether to run the cost runs (enrichment off, at-least-once, no Parquet)
  * @param latencySeconds how long the alert-latency run produces attack events
  * @param outDir where results.md, results.json and the chart go
@@ -24,5 +25,5 @@ import java.util.List;
  * @param ruleSource folder of Sigma rules the rule sets are drawn from (replicated with varied literals when more are needed)
  */
 record BenchSettings(long events, List<String> tenants, int partitions, int rules, List<Integer> sweep, int repeats,
-        int parallelism, int indicators, Duration checkpointInterval, boolean costs, int latencySeconds, Path outDir,
+        int parallelism, int indicators, Duration checkpointInterval, boolean warmUp, boolean costs, int latencySeconds, Path outDir,
         Path workDir, Path flinkConfDir, Path ruleSource) {}
