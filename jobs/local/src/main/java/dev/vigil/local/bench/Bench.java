@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -264,6 +265,7 @@ final class Bench {
 
     private Measurement.Run decodeOnly(long target) throws Exception {
         Configuration conf = flinkConfiguration("decode-" + runNumber.incrementAndGet());
+        conf.set(PipelineOptions.OBJECT_REUSE, true); // as the detection job runs
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         CountingSink.COUNT.set(0);
         env.fromSource(DetectionJob.kafkaSources(conf).telemetry(), WatermarkStrategy.noWatermarks(), "Telemetry (Kafka)")
