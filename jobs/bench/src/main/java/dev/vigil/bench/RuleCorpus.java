@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
@@ -51,7 +52,9 @@ public final class RuleCorpus {
         List<Path> paths;
         try (Stream<Path> walk = Files.walk(directory)) {
             paths = walk.filter(Files::isRegularFile)
-                    .filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
+                    .filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml"))
+                    .filter(p -> !directory.relativize(p).toString().startsWith("_")) // udfs/detections/_template
+                    .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -65,7 +68,12 @@ public final class RuleCorpus {
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } catch (YAMLException e) {
+                // not a rule file (e.g. a detection's samples.yml beside its rule): skipped, like the rule loader does
             }
+        }
+        if (documents.isEmpty()) {
+            throw new IllegalArgumentException("no Sigma rule under " + directory);
         }
     }
 
