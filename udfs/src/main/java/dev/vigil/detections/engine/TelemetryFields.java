@@ -44,9 +44,15 @@ public final class TelemetryFields implements EventFields {
     @Override
     public Object get(String field) {
         String v = raw.get(field);
-        if (v != null) {
-            return v;
-        }
+        return v != null ? v : notInRaw(field);
+    }
+
+    /**
+     * A field not in {@code raw} under its exact name: rare for Windows events, and kept out of {@link #get} so
+     * that the compiler inlines the common case (with the lower-cased map, {@code get} was too large to inline
+     * into the rule index without crowding out the scans).
+     */
+    private Object notInRaw(String field) {
         Object typed = typed(field);
         if (typed != null) {
             return typed;

@@ -104,15 +104,26 @@ public final class SigmaRuleSet {
         // into an old object pays a write barrier with a memory fence).
         long[] marked = candidates;
         groupFor(event).markCandidates(event, marked);
-        PreparedEvent prepared = null;
         for (int w = 0; w < marked.length; w++) {
+            if (marked[w] != 0) {
+                evaluateCandidates(event, marked, w, matched);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Evaluates the marked rules, from word {@code w} of {@code marked} on. Its own method, and the rare case (a
+     * few percent of events have a candidate): kept out of {@link #forEachMatch}, the compiler inlines the
+     * candidate selection, which every event runs, into it instead (measured with JMH at 1,000 rules).
+     */
+    private void evaluateCandidates(EventFields event, long[] marked, int w, IntConsumer matched) {
+        PreparedEvent prepared = this.prepared.reset(event);
+        for (; w < marked.length; w++) {
             long bits = marked[w];
             while (bits != 0) {
                 int i = (w << 6) + Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;
-                if (prepared == null) {
-                    prepared = this.prepared.reset(event);
-                }
                 if (rules[i].matches(prepared)) {
                     matched.accept(i);
                 }
@@ -195,15 +206,24 @@ public final class SigmaRuleSet {
                 if (value == null) {
                     continue;
                 }
-                if (value instanceof List<?> list) {
-                    for (Object element : list) {
-                        if (element != null) {
-                            automata[f].scan(ValueTest.text(element), marked);
-                        }
-                    }
+                if (value instanceof String s) {
+                    automata[f].scan(s, marked);
                 } else {
-                    automata[f].scan(value instanceof String s ? s : ValueTest.text(value), marked);
+                    scanOther(automata[f], value, marked);
                 }
+            }
+        }
+
+        /** A value that is not a string (a number, a list): rare, so out of the hot loop. */
+        private static void scanOther(LiteralAutomaton automaton, Object value, long[] marked) {
+            if (value instanceof List<?> list) {
+                for (Object element : list) {
+                    if (element != null) {
+                        automaton.scan(ValueTest.text(element), marked);
+                    }
+                }
+            } else {
+                automaton.scan(ValueTest.text(value), marked);
             }
         }
 

@@ -83,6 +83,67 @@ class LiteralAutomatonTest {
         }
     }
 
+    /** Besides {@link #ALPHABET}: what {@code İ} lower-cases to, a Latin-1 and a supplementary letter with an upper case. */
+    private static final String[] LONG_LITERAL_PIECES = {"a", "b", "c", "\\", ".", "-", "x", "/", "k", "i", "i\u0307", "\u00E9", "\uD801\uDC28"};
+
+    /**
+     * Long {@code contains} literals, which the index finds by skipping over the text (Wu–Manber): texts are
+     * mostly pieces of the literals, in either case, so that windows often end on blocks of a literal.
+     */
+    @Test
+    void longLiteralsFoundBySkippingAsByABruteForceSearch() {
+        Random r = new Random(23);
+        Requirement.Kind[] kinds = Requirement.Kind.values();
+        for (int round = 0; round < 300; round++) {
+            List<LiteralAutomaton.Entry> entries = new ArrayList<>();
+            List<String> pieces = new ArrayList<>();
+            int n = 1 + r.nextInt(20);
+            for (int i = 0; i < n; i++) {
+                // mostly contains, so that every contains literal is long enough to skip with
+                Requirement.Kind kind = r.nextInt(4) == 0 ? kinds[r.nextInt(kinds.length)] : Requirement.Kind.CONTAINS;
+                String literal = literal(r, 3);
+                while (literal.length() < LiteralAutomaton.MIN_WINDOW + r.nextInt(6)) {
+                    literal += r.nextInt(3) == 0 ? literal(r, 2) : LONG_LITERAL_PIECES[r.nextInt(LONG_LITERAL_PIECES.length)];
+                }
+                entries.add(new LiteralAutomaton.Entry(kind, literal, r.nextInt(70)));
+                pieces.add(literal);
+            }
+            LiteralAutomaton automaton = LiteralAutomaton.forIndex(entries);
+            for (int t = 0; t < 200; t++) {
+                StringBuilder b = new StringBuilder();
+                for (int k = r.nextInt(6); k > 0; k--) {
+                    String piece = pieces.get(r.nextInt(pieces.size()));
+                    int from = r.nextInt(piece.length());
+                    piece = piece.substring(from, from + r.nextInt(piece.length() - from + 1));
+                    piece = r.nextBoolean() ? piece.toUpperCase(Locale.ROOT) : piece; // é → É, 𐐨 → 𐐀 (by code point)
+                    piece = r.nextInt(4) == 0 ? piece.replace('k', '\u212A').replace('K', '\u212A') : piece;
+                    b.append(r.nextInt(6) == 0 ? piece.replace('i', '\u0130').replace('I', '\u0130') : piece);
+                    b.append(r.nextInt(4) == 0 ? random(r, 3) : "");
+                }
+                if (r.nextInt(3) == 0) {
+                    b.append(pieces.get(r.nextInt(pieces.size())));
+                }
+                String text = r.nextInt(10) == 0 ? b + "\u212A" : b.toString();
+                String lower = text.toLowerCase(Locale.ROOT);
+                TreeSet<Integer> expected = new TreeSet<>();
+                for (LiteralAutomaton.Entry e : entries) {
+                    if (found(e.kind(), lower, e.literal())) {
+                        expected.add(e.rule());
+                    }
+                }
+                long[] marked = new long[2];
+                automaton.scan(text, marked);
+                TreeSet<Integer> actual = new TreeSet<>();
+                for (int i = 0; i < 128; i++) {
+                    if ((marked[i >>> 6] & (1L << i)) != 0) {
+                        actual.add(i);
+                    }
+                }
+                assertThat(actual).as("%s in '%s'", entries, text).isEqualTo(expected);
+            }
+        }
+    }
+
     @Test
     void endingsWithSurrogatePairs() {
         String emoji = "\uD83D\uDE00";
