@@ -58,7 +58,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * breaks a restore. Schema evolution of the state is {@code evolution.StateSchemaEvolutionITCase}.
  *
  * <p>Writing a new golden savepoint (when a release changes state), documented in the README:
- * {@code mvn -pl jobs/detection -am verify -Dtest=GoldenSavepointITCase -Dsurefire.failIfNoSpecifiedTests=false
+ * {@code mvn -pl jobs/detection -am test '-Dtest=GoldenSavepointITCase#writeGoldenSavepoint' -Dsurefire.failIfNoSpecifiedTests=false
  * -Dvigil.golden.write=<name>}.
  */
 class GoldenSavepointITCase {

@@ -32,8 +32,12 @@ class SavepointInspectITCase {
     @RegisterExtension
     static final S3Extension S3 = S3Extension.fromSystemProperty();
 
-    static final Path GOLDEN = Paths.get(System.getProperty("vigil.project.root", "../.."))
-            .resolve("jobs/detection/src/test/resources/golden-savepoints/detection/0.1.0/savepoint").toAbsolutePath().normalize();
+    static final Path GOLDENS = Paths.get(System.getProperty("vigil.project.root", "../.."))
+            .resolve("jobs/detection/src/test/resources/golden-savepoints/detection").toAbsolutePath().normalize();
+    /** The golden savepoint taken with today's operators. */
+    static final Path GOLDEN = GOLDENS.resolve("0.1.0-b/savepoint");
+    /** The golden savepoint taken before windows-dead-letter-router existed. */
+    static final Path GOLDEN_BEFORE_ROUTER = GOLDENS.resolve("0.1.0/savepoint");
 
     /** The uid heading an operator block: a line at column 0 that is not the savepoint header or a note. */
     static final Pattern OPERATOR_LINE = Pattern.compile("(?m)^(\\S.*?)(  RETIRED uid)?$");
@@ -76,12 +80,12 @@ class SavepointInspectITCase {
         throw new AssertionError("no block for " + uid + " in\n" + report);
     }
 
-    /** Uids added to the job after the golden savepoint was taken (stateless; see uids.yaml's migration notes). */
-    static final List<String> ADDED_AFTER_GOLDEN = List.of("windows-dead-letter-router");
+    /** Uids added to the job after golden savepoint 0.1.0 was taken (stateless; see uids.yaml's migration notes). */
+    static final List<String> ADDED_AFTER_0_1_0 = List.of("windows-dead-letter-router");
 
-    /** The manifest's uids the golden savepoint holds. */
+    /** The manifest's uids, in its order. */
     static List<String> goldenUids() {
-        return UidManifest.detectionJob().uids().keySet().stream().filter(uid -> !ADDED_AFTER_GOLDEN.contains(uid)).toList();
+        return List.copyOf(UidManifest.detectionJob().uids().keySet());
     }
 
     /** The uids listed as absent from the savepoint. */
@@ -101,13 +105,8 @@ class SavepointInspectITCase {
         Run run = inspect(GOLDEN.toString());
         assertThat(run.code()).as(run.err()).isZero();
         UidManifest manifest = UidManifest.detectionJob();
-        assertThat(operatorUids(run.out())).as(run.out()).containsExactlyElementsOf(goldenUids());
-        // every uid of the manifest is printed: as an operator of the savepoint, or as one the savepoint lacks
-        assertThat(absentUids(run.out())).as(run.out()).containsExactlyElementsOf(ADDED_AFTER_GOLDEN);
-        List<String> printed = new ArrayList<>(operatorUids(run.out()));
-        printed.addAll(absentUids(run.out()));
-        assertThat(printed).containsExactlyInAnyOrderElementsOf(manifest.uids().keySet());
-        assertThat(run.out()).doesNotContain("not current uids");
+        assertThat(operatorUids(run.out())).as(run.out()).containsExactlyElementsOf(manifest.uids().keySet());
+        assertThat(run.out()).doesNotContain("not in this savepoint").doesNotContain("not current uids");
 
         // the stateful detection: 2 windows (failed logons at 4 of 5, a port scan at 20 of 25), their timers
         String thresholds = block(run.out(), "detection-thresholds");
@@ -120,6 +119,22 @@ class SavepointInspectITCase {
         assertThat(block(run.out(), "telemetry-kafka-source")).contains("SourceReaderState").contains("(coordinator)");
         assertThat(block(run.out(), "detection-evaluator")).contains("(no state)");
         assertThat(block(run.out(), "Sink Committer: alerts-kafka-sink")).contains("streaming_committer_raw_states");
+    }
+
+    @Test
+    void anOlderSavepointStillNamesEveryUidAndTheOperatorsItLacks() {
+        Run run = inspect(GOLDEN_BEFORE_ROUTER.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        List<String> manifest = goldenUids();
+        assertThat(operatorUids(run.out())).as(run.out())
+                .containsExactlyElementsOf(manifest.stream().filter(uid -> !ADDED_AFTER_0_1_0.contains(uid)).toList());
+        // every uid of the manifest is printed: as an operator of the savepoint, or as one the savepoint lacks
+        assertThat(absentUids(run.out())).as(run.out()).containsExactlyElementsOf(ADDED_AFTER_0_1_0);
+        List<String> printed = new ArrayList<>(operatorUids(run.out()));
+        printed.addAll(absentUids(run.out()));
+        assertThat(printed).containsExactlyInAnyOrderElementsOf(manifest);
+        assertThat(run.out()).doesNotContain("not current uids");
+        assertThat(block(run.out(), "detection-thresholds")).contains("finding-window");
     }
 
     @Test
