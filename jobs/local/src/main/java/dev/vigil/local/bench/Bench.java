@@ -4,6 +4,7 @@ import dev.vigil.bench.RuleCorpus;
 import dev.vigil.jobs.detection.DetectionJob;
 import dev.vigil.jobs.detection.DetectionJobOptions;
 import dev.vigil.local.LocalFlink;
+import dev.vigil.local.VigilHome;
 import dev.vigil.schema.IndicatorType;
 import dev.vigil.schema.ReputationUpdate;
 import dev.vigil.schema.TelemetryEvent;
@@ -127,7 +128,10 @@ final class Bench {
                 measurements.add(repeat("no-parquet", noParquet.describe(s.rules(), s.indicators()), 1, () -> pipeline(noParquet, s.events())));
             }
             AlertLatency.Result latency = s.latencySeconds() > 0 ? alertLatency(main) : null;
-            return new BenchResults(s, backlogBytes, measurements, raw, pipeline, sweep, latency, peakHeapBytes(), peakRssBytes(),
+            long peakHeap = peakHeapBytes();
+            long peakRss = peakRssBytes();
+            Map<Integer, RuleEngineJmh.Score> jmh = s.jmh() ? RuleEngineJmh.run(VigilHome.root(), s.outDir(), out) : Map.of();
+            return new BenchResults(s, backlogBytes, measurements, raw, pipeline, sweep, latency, jmh, peakHeap, peakRss,
                     (System.nanoTime() - started) / 1e9);
         } finally {
             if (broker != null) broker.close();
@@ -259,8 +263,13 @@ final class Bench {
             }
         }
         double[] c = cpu.snapshot().since(before);
+        long end = System.nanoTime();
+        if (tHigh <= tLow || cHigh <= cLow) { // a backlog too small for two polls inside the window: from the first record
+            double seconds = Math.max(1e-3, (end - tFirst) / 1e9);
+            return new Measurement.Run(count / seconds, bytes / seconds, seconds, c[0], c[1]);
+        }
         double window = (tHigh - tLow) / 1e9;
-        return new Measurement.Run((cHigh - cLow) / window, (bHigh - bLow) / window, (System.nanoTime() - tFirst) / 1e9, c[0], c[1]);
+        return new Measurement.Run((cHigh - cLow) / window, (bHigh - bLow) / window, (end - tFirst) / 1e9, c[0], c[1]);
     }
 
     private Measurement.Run decodeOnly(long target) throws Exception {
@@ -302,9 +311,10 @@ final class Bench {
     private Measurement.Run timed(StreamExecutionEnvironment env, String jobName, java.util.function.LongSupplier count,
             long target) throws Exception {
         ThreadCpu.Snapshot before = cpu.snapshot();
+        long submitted = System.nanoTime();
         JobClient job = env.executeAsync(jobName);
         try {
-            Progress.Rate rate = Progress.await(count, target, RUN_TIMEOUT, Duration.ofMillis(100));
+            Progress.Rate rate = Progress.await(count, target, RUN_TIMEOUT, Duration.ofMillis(100), submitted);
             double[] c = cpu.snapshot().since(before);
             double bytesPerEvent = (double) backlogBytes / settings.events();
             return new Measurement.Run(rate.eventsPerSecond(), rate.eventsPerSecond() * bytesPerEvent, rate.seconds(), c[0], c[1]);

@@ -44,6 +44,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-costs", description = "Skip the cost runs (enrichment off, at-least-once, no Parquet).")
     boolean noCosts;
 
+    @Option(names = "--no-jmh", description = "Skip the rule engine's JMH benchmark (about 1 minute; needs ../shared/realdata).")
+    boolean noJmh;
+
     @Option(names = "--latency-seconds", description = "Seconds of the alert-latency run; 0 skips it (default ${DEFAULT-VALUE}).")
     int latencySeconds = 30;
 
@@ -66,9 +69,9 @@ public final class BenchCommand implements Callable<Integer> {
                 : RealData.present() ? RealData.location().resolve("sigma") : home.resolve("udfs/detections");
         BenchSettings settings = quick
                 ? new BenchSettings(5_000, List.of("acme", "globex"), 2, 10, List.of(10), 1, parallelism, 1_000,
-                        Duration.ofSeconds(2), false, false, 0, outDir(home), workDir(home), home.resolve("flink-conf"), source)
+                        Duration.ofSeconds(2), false, false, false, 0, outDir(home), workDir(home), home.resolve("flink-conf"), source)
                 : new BenchSettings(events, List.of("acme", "globex", "initech"), 2, rules, sweep, repeats, parallelism,
-                        indicators, checkpointInterval, true, !noCosts, latencySeconds, outDir(home), workDir(home),
+                        indicators, checkpointInterval, true, !noCosts, !noJmh, latencySeconds, outDir(home), workDir(home),
                         home.resolve("flink-conf"), source);
         BenchResults results = new Bench(settings, console).run();
         results.write(settings.outDir());

@@ -20,7 +20,8 @@ import javax.imageio.ImageIO;
 
 /** What one {@code ./vigil bench} run measured, and its outputs: results.md, results.json, the chart, the BENCH line. */
 record BenchResults(BenchSettings settings, long backlogBytes, List<Measurement> measurements, Measurement raw,
-        Measurement pipeline, Map<Integer, Measurement> sweep, AlertLatency.Result latency, long peakHeapBytes, long peakRssBytes,
+        Measurement pipeline, Map<Integer, Measurement> sweep, AlertLatency.Result latency, Map<Integer, RuleEngineJmh.Score> jmh,
+        long peakHeapBytes, long peakRssBytes,
         double seconds) {
 
     double ratio() {
@@ -69,6 +70,13 @@ record BenchResults(BenchSettings settings, long backlogBytes, List<Measurement>
         Measurement ten = sweep.get(10);
         sweep.forEach((n, m) -> md.append(String.format(Locale.ROOT, "| %d | %,.0f | %s |%n", n, m.medianEps(),
                 ten == null ? "" : String.format(Locale.ROOT, "%.2f", m.medianEps() / ten.medianEps()))));
+        if (!jmh.isEmpty()) {
+            md.append("\nRule engine alone (JMH, one thread, indexed, fresh events, short schedule):\n\n| rules | events/s per core | ± |"
+                    + " x 10 rules |\n|---:|---:|---:|---:|\n");
+            RuleEngineJmh.Score jmh10 = jmh.get(10);
+            jmh.forEach((n, sc) -> md.append(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %s |%n", n, sc.eventsPerSecond(),
+                    sc.error(), jmh10 == null ? "" : String.format(Locale.ROOT, "%.2f", sc.eventsPerSecond() / jmh10.eventsPerSecond()))));
+        }
         if (latency != null) {
             md.append(String.format(Locale.ROOT, "%nAlert latency (produce to readable with read_committed, exactly-once sinks): %d of %d"
                             + " alerts, p50 %d ms, p99 %d ms, max %d ms.%n", latency.latenciesMs().size(), latency.sent(),
@@ -102,6 +110,8 @@ record BenchResults(BenchSettings settings, long backlogBytes, List<Measurement>
         }
         ObjectNode sw = root.putObject("sweep");
         sweep.forEach((k, m) -> sw.put(Integer.toString(k), m.medianEps()));
+        ObjectNode engine = root.putObject("ruleEngineJmh");
+        jmh.forEach((n, sc) -> engine.putObject(Integer.toString(n)).put("eps", sc.eventsPerSecond()).put("error", sc.error()));
         if (latency != null) {
             root.putObject("latency").put("sent", latency.sent()).put("received", latency.latenciesMs().size())
                     .put("p50Ms", latency.percentile(50)).put("p99Ms", latency.percentile(99));

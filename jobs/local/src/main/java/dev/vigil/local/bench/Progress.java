@@ -15,7 +15,12 @@ final class Progress {
     /** The steady-state events/s and the seconds from the first counted event to the target. */
     record Rate(double eventsPerSecond, double seconds) {}
 
-    static Rate await(LongSupplier count, long target, Duration timeout, Duration poll) throws InterruptedException {
+    /**
+     * Polls {@code count} until it reaches {@code target}. When the backlog is too small for two polls inside the window
+     * (a smoke run), the rate is taken over the time since {@code startNanos} (the job's submission) instead.
+     */
+    static Rate await(LongSupplier count, long target, Duration timeout, Duration poll, long startNanos)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long low = target / 10;
         long high = target - target / 10;
@@ -37,7 +42,7 @@ final class Progress {
                 cHigh = c;
             }
             if (c >= target) {
-                double eps = tHigh > tLow ? (cHigh - cLow) / ((tHigh - tLow) / 1e9) : c / Math.max(1e-9, (now - tFirst) / 1e9);
+                double eps = tHigh > tLow && cHigh > cLow ? (cHigh - cLow) / ((tHigh - tLow) / 1e9) : c / ((now - startNanos) / 1e9);
                 return new Rate(eps, (now - tFirst) / 1e9);
             }
             if (now > deadline) {
