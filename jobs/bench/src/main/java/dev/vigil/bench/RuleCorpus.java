@@ -40,24 +40,27 @@ public final class RuleCorpus {
 
     /** Every rule document under {@code <realdata>/sigma}, in the order {@code SigmaRuleLoader} loads them. */
     public RuleCorpus(Path realData) {
-        this(realData.resolve("sigma"), true);
+        this(realData.resolve("sigma"), yamlFiles(realData.resolve("sigma")));
     }
 
     /** Every rule document in the YAML files under {@code directory}. */
     public static RuleCorpus fromDirectory(Path directory) {
-        return new RuleCorpus(directory, true);
+        return new RuleCorpus(directory, yamlFiles(directory));
     }
 
-    private RuleCorpus(Path directory, boolean unused) {
-        List<Path> paths;
+    /** The YAML files under {@code directory}, sorted, without folders starting with {@code _} (udfs/detections/_template). */
+    private static List<Path> yamlFiles(Path directory) {
         try (Stream<Path> walk = Files.walk(directory)) {
-            paths = walk.filter(Files::isRegularFile)
+            return walk.filter(Files::isRegularFile)
                     .filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml"))
-                    .filter(p -> !directory.relativize(p).toString().startsWith("_")) // udfs/detections/_template
+                    .filter(p -> !directory.relativize(p).toString().startsWith("_"))
                     .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private RuleCorpus(Path directory, List<Path> paths) {
         for (Path p : paths) {
             try (Reader in = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
                 for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(in)) {

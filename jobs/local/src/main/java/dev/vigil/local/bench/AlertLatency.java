@@ -65,10 +65,8 @@ final class AlertLatency {
                 // send on schedule, each launch on its own host so each is its own alert
                 while (sent < total && now - start >= sent * 1_000_000_000L / perSecond) {
                     String id = "latency-" + sent;
-                    TelemetryEvent e = TelemetryFixtures.processLaunch(tenant, "lat-host-" + sent, id, Instant.now(), image,
-                            image, hash, "CORP\\bob", "C:\\Windows\\explorer.exe");
                     sentAt.put(id, System.currentTimeMillis());
-                    producer.send(e);
+                    producer.send(payloadLaunch(tenant, "lat-host-" + sent, id, image, hash));
                     sent++;
                     lastSend = System.nanoTime();
                     if (sent == total) deadline = lastSend + Duration.ofSeconds(90).toNanos();
@@ -87,6 +85,12 @@ final class AlertLatency {
         }
     }
 
+    /** A launch of the known-bad payload on its own host, so that each launch is its own alert. */
+    private static TelemetryEvent payloadLaunch(String tenant, String host, String eventId, String image, String hash) {
+        return TelemetryFixtures.processLaunch(tenant, host, eventId, Instant.now(), image, image, hash, "CORP\\bob",
+                "C:\\Windows\\explorer.exe");
+    }
+
     /**
      * Until the job alerts on a probe launch: the job has started, loaded the reputation feed into broadcast state and
      * committed a checkpoint. Latency before that is start-up, not what an analyst waits for in steady operation.
@@ -95,8 +99,7 @@ final class AlertLatency {
             String tenant, String image, String hash) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         for (int probe = 0; System.nanoTime() < deadline; probe++) {
-            producer.send(TelemetryFixtures.processLaunch(tenant, "warm-up-" + probe, "warm-up-" + probe, Instant.now(), image,
-                    image, hash, "CORP\\bob", "C:\\Windows\\explorer.exe"));
+            producer.send(payloadLaunch(tenant, "warm-up-" + probe, "warm-up-" + probe, image, hash));
             producer.flush();
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                 if (codec.decode(r.value()).getEventIds().stream().anyMatch(id -> id.startsWith("warm-up-"))) {

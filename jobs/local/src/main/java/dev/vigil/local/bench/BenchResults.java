@@ -28,7 +28,7 @@ record BenchResults(BenchSettings settings, long backlogBytes, List<Measurement>
         return pipeline.medianEps() / raw.medianEps();
     }
 
-    /** Throughput at the largest swept rule count over throughput at 10 rules (or the smallest count above 1). */
+    /** Throughput at 1,000 rules over throughput at 10 rules; NaN when the sweep lacks either. */
     double ratio1000vs10() {
         Measurement m1000 = sweep.get(1000);
         Measurement m10 = sweep.get(10);

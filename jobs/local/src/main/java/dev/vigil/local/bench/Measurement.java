@@ -14,8 +14,7 @@ record Measurement(String name, String description, List<Run> runs) {
     record Run(double eventsPerSecond, double bytesPerSecond, double seconds, double brokerCpuSeconds, double otherCpuSeconds) {}
 
     double medianEps() {
-        double[] v = runs.stream().mapToDouble(Run::eventsPerSecond).sorted().toArray();
-        return v.length == 0 ? 0 : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return median(Run::eventsPerSecond);
     }
 
     double minEps() {
@@ -27,8 +26,12 @@ record Measurement(String name, String description, List<Run> runs) {
     }
 
     double medianBytesPerSecond() {
-        double[] v = runs.stream().mapToDouble(Run::bytesPerSecond).sorted().toArray();
-        return v.length == 0 ? 0 : v[v.length / 2];
+        return median(Run::bytesPerSecond);
+    }
+
+    private double median(java.util.function.ToDoubleFunction<Run> value) {
+        double[] v = runs.stream().mapToDouble(value).sorted().toArray();
+        return v.length == 0 ? 0 : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /** CPU seconds per million events: [broker, others], averaged over runs. */

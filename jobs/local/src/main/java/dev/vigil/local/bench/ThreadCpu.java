@@ -1,8 +1,10 @@
 package dev.vigil.local.bench;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -33,7 +35,7 @@ final class ThreadCpu {
 
     /** The ids of every live thread: call after starting the broker and S3, before any client. */
     static Set<Long> liveThreadIds() {
-        Set<Long> ids = new java.util.HashSet<>();
+        Set<Long> ids = new HashSet<>();
         for (long id : THREADS.getAllThreadIds()) ids.add(id);
         return ids;
     }
@@ -43,7 +45,7 @@ final class ThreadCpu {
         Map<Long, Long> cpu = new HashMap<>();
         Map<Long, Boolean> broker = new HashMap<>();
         long[] ids = THREADS.getAllThreadIds();
-        java.lang.management.ThreadInfo[] infos = THREADS.getThreadInfo(ids);
+        ThreadInfo[] infos = THREADS.getThreadInfo(ids);
         for (int i = 0; i < ids.length; i++) {
             long t = THREADS.getThreadCpuTime(ids[i]);
             if (t < 0 || infos[i] == null) continue;
