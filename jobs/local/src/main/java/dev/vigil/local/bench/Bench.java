@@ -164,7 +164,8 @@ final class Bench {
             long sent = 0;
             while (sent < s.events()) {
                 int n = (int) Math.min(10_000, s.events() - sent);
-                for (TelemetryEvent e : generator.next(n)) {
+                for (TelemetryEvent generated : generator.next(n)) {
+                    TelemetryEvent e = s.sysmonRaw() ? generated : NativeSensorShape.of(generated);
                     backlogBytes += VigilTopics.encode(e).length;
                     producer.send(e);
                 }

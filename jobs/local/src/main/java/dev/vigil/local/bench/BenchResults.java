@@ -55,9 +55,10 @@ record BenchResults(BenchSettings settings, long backlogBytes, List<Measurement>
     String markdown() {
         StringBuilder md = new StringBuilder();
         BenchSettings s = settings;
-        md.append(String.format(Locale.ROOT, "Backlog: %,d events in %d tenants' topics (%d partitions each), %.0f bytes of Avro per event;"
+        md.append(String.format(Locale.ROOT, "Backlog: %,d events in %d tenants' topics (%d partitions each), %.0f bytes of Avro per event (%s);"
                         + " parallelism %d, checkpoints every %s; %d runs of raw, decode and pipeline (median, min-max), 1 of the others.%n%n",
-                s.events(), s.tenants().size(), s.partitions(), (double) backlogBytes / s.events(), s.parallelism(),
+                s.events(), s.tenants().size(), s.partitions(), (double) backlogBytes / s.events(),
+                s.sysmonRaw() ? "with Sysmon-style raw fields" : "native sensor shape: typed fields, raw only where no typed one", s.parallelism(),
                 s.checkpointInterval(), s.repeats()));
         md.append("| run | what | events/s (median) | min-max | MB/s | x raw | CPU s per 1M events: broker / Flink or consumer |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|\n");

@@ -15,6 +15,7 @@ import java.util.List;
  * @param repeats runs of the raw, decode-only and pipeline measurements (the sweep and cost runs run once)
  * @param parallelism Flink parallelism
  * @param indicators reputation indicators in the broadcast state
+ * @param sysmonRaw whether events keep the Sysmon-style raw fields that repeat typed ones (else {@link NativeSensorShape})
  * @param checkpointInterval checkpoint interval of the Flink runs (exactly-once output is readable at checkpoints)
  * @param warmUp whether decode and pipeline first run once, unmeasured, over half the backlog (JIT warm-up)
  * @param costs whether to run the cost runs (enrichment off, at-least-once, no Parquet)
@@ -26,5 +27,5 @@ import java.util.List;
  * @param ruleSource folder of Sigma rules the rule sets are drawn from (replicated with varied literals when more are needed)
  */
 record BenchSettings(long events, List<String> tenants, int partitions, int rules, List<Integer> sweep, int repeats,
-        int parallelism, int indicators, Duration checkpointInterval, boolean warmUp, boolean costs, boolean jmh, int latencySeconds, Path outDir,
+        int parallelism, int indicators, boolean sysmonRaw, Duration checkpointInterval, boolean warmUp, boolean costs, boolean jmh, int latencySeconds, Path outDir,
         Path workDir, Path flinkConfDir, Path ruleSource) {}
