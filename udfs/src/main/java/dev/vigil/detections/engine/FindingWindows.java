@@ -25,25 +25,63 @@ public final class FindingWindows {
     }
 
     /**
-     * Adds a finding at event time {@code time} after dropping those that left the window. Returns
-     * false when the event is already in the window (a sensor resending it counts once) or, for a
-     * distinct count, when the finding has no value.
+     * Adds a finding at event time {@code time} after dropping those that left the window, and returns
+     * whether the window changed. It does not when the event is already in the window (a sensor resending
+     * it counts once) or, for a distinct count, when the finding has no value or falls between the
+     * earliest and the latest finding of its value.
+     *
+     * <p>A distinct count keeps two findings per value: the earliest (evidence of when it started, and
+     * the alert's first event) and the latest (the value stays in the window while it keeps being seen).
+     * Keeping every finding made a group that repeats a value (a host polling one port of a server) grow
+     * by one finding per event, and every update read and wrote them all; now the window holds at most
+     * twice as many findings as the distinct count that alerts.
      */
     public static boolean add(FindingWindow w, Aggregation aggregation, String eventId, long time, String hostName,
             String value) {
-        if (aggregation instanceof DistinctCount && value == null) {
+        boolean distinct = aggregation instanceof DistinctCount;
+        if (distinct && value == null) {
             return false;
         }
-        List<CountedFinding> findings = w.getFindings();
-        for (int i = 0; i < findings.size(); i++) {
-            if (findings.get(i).getEventId().equals(eventId)) {
+        CountedFinding earliest = null;
+        CountedFinding latest = null;
+        for (CountedFinding f : w.getFindings()) {
+            if (f.getEventId().equals(eventId)) {
                 return false;
             }
+            if (distinct && value.equals(f.getValue())) {
+                if (earliest == null || later(earliest, f)) earliest = f;
+                if (latest == null || later(f, latest)) latest = f;
+            }
+        }
+        CountedFinding finding = CountedFinding.newBuilder().setEventId(eventId).setEventTime(time).setHostName(hostName)
+                .setValue(value).build();
+        if (earliest != null) {
+            boolean newLatest = later(finding, latest);
+            if (!newLatest && !later(earliest, finding)) {
+                return false;
+            }
+            keepOnly(w, value, newLatest ? earliest : latest);
         }
         prune(w, time - aggregation.window().toMillis());
-        findings.add(CountedFinding.newBuilder().setEventId(eventId).setEventTime(time).setHostName(hostName).setValue(value)
-                .build());
+        w.getFindings().add(finding);
         return true;
+    }
+
+    /** Later by event time, then by event id, so the choice does not depend on arrival order. */
+    private static boolean later(CountedFinding a, CountedFinding b) {
+        return a.getEventTime() > b.getEventTime()
+                || (a.getEventTime() == b.getEventTime() && a.getEventId().compareTo(b.getEventId()) > 0);
+    }
+
+    /** Drops the findings of {@code value} other than {@code keep}. */
+    private static void keepOnly(FindingWindow w, String value, CountedFinding keep) {
+        List<CountedFinding> kept = new ArrayList<>(w.getFindings().size());
+        for (CountedFinding f : w.getFindings()) {
+            if (f == keep || !value.equals(f.getValue())) {
+                kept.add(f);
+            }
+        }
+        w.setFindings(kept);
     }
 
     /** Whether the window now holds enough findings (or distinct values) to alert. */

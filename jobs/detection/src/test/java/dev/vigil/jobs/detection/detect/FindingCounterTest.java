@@ -14,6 +14,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import dev.vigil.schema.internal.CountedFinding;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -183,5 +185,27 @@ class FindingCounterTest {
             connection("ws-03", "10.0.0.6", port, "q" + port, T0 + port * 5_000L); // 12 ports per minute
         }
         assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void aRepeatedValueKeepsOnlyItsEarliestAndLatestFindings() throws Exception {
+        for (int i = 0; i < 500; i++) {
+            connection("ws-04", "10.0.0.7", 5432, "poll-" + i, T0 + 100 + i * 100L); // a host polling its database
+        }
+        connection("ws-04", "10.0.0.7", 5432, "late-arrival", T0); // older than every other: the new earliest
+        connection("ws-04", "10.0.0.7", 5432, "poll-250-resent", T0 + 25_000); // between: changes nothing
+        connection("ws-04", "10.0.0.7", 443, "tls", T0 + 50_200);
+
+        assertThat(window("acme|" + PORT_SCAN + "|ws-04->10.0.0.7"))
+                .extracting(CountedFinding::getEventId)
+                .containsExactlyInAnyOrder("late-arrival", "poll-499", "tls");
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    private List<CountedFinding> window(String key) throws Exception {
+        KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(key);
+        return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                FindingCounter.WINDOW_STATE).value().getFindings();
     }
 }
