@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--events", description = "Events in the backlog (default ${DEFAULT-VALUE}).")
-    long events = 400_000;
+    long events = 1_000_000;
 
     @Option(names = "--rules", description = "Sigma rules of the main pipeline run (default ${DEFAULT-VALUE}).")
     int rules = 100;

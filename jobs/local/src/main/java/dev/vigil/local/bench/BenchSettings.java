@@ -17,7 +17,7 @@ import java.util.List;
  * @param indicators reputation indicators in the broadcast state
  * @param sysmonRaw whether events keep the Sysmon-style raw fields that repeat typed ones (else {@link NativeSensorShape})
  * @param checkpointInterval checkpoint interval of the Flink runs (exactly-once output is readable at checkpoints)
- * @param warmUp whether decode and pipeline first run once, unmeasured, over half the backlog (JIT warm-up)
+ * @param warmUp whether decode and pipeline first run over the backlog, unmeasured, until their rate settles (JIT warm-up)
  * @param costs whether to run the cost runs (enrichment off, at-least-once, no Parquet)
  * @param jmh whether to run the rule engine's JMH benchmark (short schedule) beside the end-to-end runs
  * @param latencySeconds how long the alert-latency run produces attack events
