@@ -64,7 +64,6 @@ final class Bench {
     private static final int WARM_UP_MAX_PASSES = 4;
     private static final double WARM_UP_SETTLED = 0.10;
 
-
     static final String BUCKET = "vigil-bench";
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
 
