@@ -117,7 +117,9 @@ public final class WireCodec<T extends SpecificRecordBase> implements Serializab
             b.encoder = EncoderFactory.get().binaryEncoder(b.out, b.encoder);
             writer.write(record, b.encoder);
             b.encoder.flush();
-            return b.out.toByteArray();
+            byte[] bytes = b.out.toByteArray();
+            b.out.shrinkIfLarge();
+            return bytes;
         }
 
         T decode(byte[] bytes) throws IOException {
@@ -150,8 +152,18 @@ public final class WireCodec<T extends SpecificRecordBase> implements Serializab
 
     /** A ByteArrayOutputStream without its per-call lock. */
     private static final class GrowableBytes extends OutputStream {
-        private byte[] bytes = new byte[1024];
+        private static final int INITIAL = 1024;
+        /** A thread keeps a buffer up to this size; one grown by a rare huge record is dropped after it. */
+        private static final int KEPT = 64 * 1024;
+
+        private byte[] bytes = new byte[INITIAL];
         private int size;
+
+        void shrinkIfLarge() {
+            if (bytes.length > KEPT) {
+                bytes = new byte[INITIAL];
+            }
+        }
 
         void reset() {
             size = 0;

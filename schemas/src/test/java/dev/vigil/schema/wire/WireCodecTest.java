@@ -41,7 +41,7 @@ class WireCodecTest {
     @Test
     void reusedBuffersNeverLeakOneRecordIntoTheNext() throws Exception {
         // A large record grows the thread's buffer; the small one after it must come out exactly.
-        TelemetryEvent large = event(2, 500);
+        TelemetryEvent large = event(2, 5_000); // past the 64 KB a thread keeps
         TelemetryEvent small = event(3, 0);
         byte[] largeBytes = codec.encode(large);
         byte[] smallBytes = codec.encode(small);
