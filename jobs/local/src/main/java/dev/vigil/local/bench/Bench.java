@@ -112,6 +112,7 @@ final class Bench {
             if (s.warmUp()) warmUp("pipeline", () -> pipeline(main, s.events()));
             Measurement pipeline = repeat("pipeline", main.describe(s.rules(), s.indicators()), s.repeats(), () -> pipeline(main, s.events()));
             measurements.add(pipeline);
+            PipelineProfile.Breakdown profile = s.profile() ? profile(main) : null;
             Map<Integer, Measurement> sweep = new LinkedHashMap<>();
             for (int n : s.sweep()) {
                 if (n == s.rules()) {
@@ -134,7 +135,7 @@ final class Bench {
             long peakHeap = peakHeapBytes();
             long peakRss = peakRssBytes();
             Map<Integer, RuleEngineJmh.Score> jmh = s.jmh() ? RuleEngineJmh.run(VigilHome.root(), s.outDir(), out) : Map.of();
-            return new BenchResults(s, backlogBytes, measurements, raw, pipeline, sweep, latency, jmh, peakHeap, peakRss,
+            return new BenchResults(s, backlogBytes, measurements, raw, pipeline, sweep, latency, jmh, profile, peakHeap, peakRss,
                     (System.nanoTime() - started) / 1e9);
         } finally {
             if (broker != null) broker.close();
@@ -226,6 +227,16 @@ final class Bench {
             }
             previous = r.eventsPerSecond();
         }
+    }
+
+    /** One more pass of the main pipeline under JFR, not counted (the recording costs a few percent). */
+    private PipelineProfile.Breakdown profile(Variant main) throws Exception {
+        Files.createDirectories(settings.outDir());
+        PipelineProfile.Breakdown b = PipelineProfile.record(() -> pipeline(main, settings.events()),
+                settings.outDir().resolve("pipeline.jfr"), cpu);
+        out.printf("  %-14s profiled pass: %,d JFR samples in %s%n", "pipeline", b.samples(), b.recording());
+        b.byPart().forEach((part, n) -> out.printf("      %5.1f %%  %s%n", 100 * b.share(part), part));
+        return b;
     }
 
     private Measurement repeat(String name, String description, int times, RunBody body) throws Exception {

@@ -51,6 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-jmh", description = "Skip the rule engine's JMH benchmark (about 1 minute; needs ../shared/realdata).")
     boolean noJmh;
 
+    @Option(names = "--profile", description = "Record one more pipeline pass with JDK Flight Recorder (not counted): writes"
+            + " pipeline.jfr and reports which parts of the pipeline its CPU samples fall in.")
+    boolean profile;
+
     @Option(names = "--latency-seconds", description = "Seconds of the alert-latency run; 0 skips it (default ${DEFAULT-VALUE}).")
     int latencySeconds = 30;
 
@@ -73,9 +77,9 @@ public final class BenchCommand implements Callable<Integer> {
                 : RealData.present() ? RealData.location().resolve("sigma") : home.resolve("udfs/detections");
         BenchSettings settings = quick
                 ? new BenchSettings(5_000, List.of("acme", "globex"), 2, 10, List.of(10), 1, parallelism, 1_000, sysmonRaw,
-                        Duration.ofSeconds(2), false, false, false, 0, outDir(home), workDir(home), home.resolve("flink-conf"), source)
+                        Duration.ofSeconds(2), false, false, false, profile, 0, outDir(home), workDir(home), home.resolve("flink-conf"), source)
                 : new BenchSettings(events, List.of("acme", "globex", "initech"), 2, rules, sweep, repeats, parallelism,
-                        indicators, sysmonRaw, checkpointInterval, true, !noCosts, !noJmh, latencySeconds, outDir(home), workDir(home),
+                        indicators, sysmonRaw, checkpointInterval, true, !noCosts, !noJmh, profile, latencySeconds, outDir(home), workDir(home),
                         home.resolve("flink-conf"), source);
         BenchResults results = new Bench(settings, console).run();
         results.write(settings.outDir());

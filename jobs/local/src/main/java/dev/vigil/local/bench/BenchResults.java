@@ -21,6 +21,7 @@ import javax.imageio.ImageIO;
 /** What one {@code ./vigil bench} run measured, and its outputs: results.md, results.json, the chart, the BENCH line. */
 record BenchResults(BenchSettings settings, long backlogBytes, List<Measurement> measurements, Measurement raw,
         Measurement pipeline, Map<Integer, Measurement> sweep, AlertLatency.Result latency, Map<Integer, RuleEngineJmh.Score> jmh,
+        PipelineProfile.Breakdown profile,
         long peakHeapBytes, long peakRssBytes,
         double seconds) {
 
@@ -78,6 +79,12 @@ record BenchResults(BenchSettings settings, long backlogBytes, List<Measurement>
             jmh.forEach((n, sc) -> md.append(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %s |%n", n, sc.eventsPerSecond(),
                     sc.error(), jmh10 == null ? "" : String.format(Locale.ROOT, "%.2f", sc.eventsPerSecond() / jmh10.eventsPerSecond()))));
         }
+        if (profile != null) {
+            md.append(String.format(Locale.ROOT, "%nWhere the pipeline's CPU samples fall (one more pass under JFR, not counted; %,d samples,"
+                    + " `%s`):%n%n| part | share |%n|---|---:|%n", profile.samples(), profile.recording().getFileName()));
+            profile.byPart().keySet().forEach(part -> md.append(String.format(Locale.ROOT, "| %s | %.1f %% |%n", part,
+                    100 * profile.share(part))));
+        }
         if (latency != null) {
             md.append(String.format(Locale.ROOT, "%nAlert latency (produce to readable with read_committed, exactly-once sinks): %d of %d"
                             + " alerts, p50 %d ms, p99 %d ms, max %d ms.%n", latency.latenciesMs().size(), latency.sent(),
@@ -113,6 +120,10 @@ record BenchResults(BenchSettings settings, long backlogBytes, List<Measurement>
         sweep.forEach((k, m) -> sw.put(Integer.toString(k), m.medianEps()));
         ObjectNode engine = root.putObject("ruleEngineJmh");
         jmh.forEach((n, sc) -> engine.putObject(Integer.toString(n)).put("eps", sc.eventsPerSecond()).put("error", sc.error()));
+        if (profile != null) {
+            ObjectNode p = root.putObject("profile").put("samples", profile.samples());
+            profile.byPart().keySet().forEach(part -> p.put(part, profile.share(part)));
+        }
         if (latency != null) {
             root.putObject("latency").put("sent", latency.sent()).put("received", latency.latenciesMs().size())
                     .put("p50Ms", latency.percentile(50)).put("p99Ms", latency.percentile(99));

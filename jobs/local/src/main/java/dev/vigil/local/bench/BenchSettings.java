@@ -20,6 +20,7 @@ import java.util.List;
  * @param warmUp whether decode and pipeline first run over the backlog, unmeasured, until their rate settles (JIT warm-up)
  * @param costs whether to run the cost runs (enrichment off, at-least-once, no Parquet)
  * @param jmh whether to run the rule engine's JMH benchmark (short schedule) beside the end-to-end runs
+ * @param profile whether to record one more pipeline pass with JFR (not counted) and report where its samples go
  * @param latencySeconds how long the alert-latency run produces attack events
  * @param outDir where results.md, results.json and the chart go
  * @param workDir broker and S3 data
@@ -27,5 +28,5 @@ import java.util.List;
  * @param ruleSource folder of Sigma rules the rule sets are drawn from (replicated with varied literals when more are needed)
  */
 record BenchSettings(long events, List<String> tenants, int partitions, int rules, List<Integer> sweep, int repeats,
-        int parallelism, int indicators, boolean sysmonRaw, Duration checkpointInterval, boolean warmUp, boolean costs, boolean jmh, int latencySeconds, Path outDir,
+        int parallelism, int indicators, boolean sysmonRaw, Duration checkpointInterval, boolean warmUp, boolean costs, boolean jmh, boolean profile, int latencySeconds, Path outDir,
         Path workDir, Path flinkConfDir, Path ruleSource) {}

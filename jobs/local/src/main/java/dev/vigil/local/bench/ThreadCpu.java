@@ -40,6 +40,11 @@ final class ThreadCpu {
         return ids;
     }
 
+    /** Whether the thread belongs to the in-JVM broker or S3 endpoint. */
+    boolean isBroker(long threadId, String threadName) {
+        return infrastructure.contains(threadId) || (threadName != null && BROKER_NAMES.matcher(threadName).matches());
+    }
+
     /** CPU nanoseconds per live thread id, and whether it is a broker thread. */
     Snapshot snapshot() {
         Map<Long, Long> cpu = new HashMap<>();
@@ -50,7 +55,7 @@ final class ThreadCpu {
             long t = THREADS.getThreadCpuTime(ids[i]);
             if (t < 0 || infos[i] == null) continue;
             cpu.put(ids[i], t);
-            broker.put(ids[i], infrastructure.contains(ids[i]) || BROKER_NAMES.matcher(infos[i].getThreadName()).matches());
+            broker.put(ids[i], isBroker(ids[i], infos[i].getThreadName()));
         }
         return new Snapshot(cpu, broker);
     }

@@ -29,7 +29,7 @@ class BenchSmokeITCase {
         int code;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            code = VigilCli.commandLine().execute("bench", "--quick", "--out", out.toString());
+            code = VigilCli.commandLine().execute("bench", "--quick", "--profile", "--out", out.toString());
         } finally {
             System.setOut(previous);
         }
@@ -50,6 +50,15 @@ class BenchSmokeITCase {
         }));
         assertThat(results.get("peakHeapBytes").asLong()).isPositive();
         assertThat(Files.readString(out.resolve("results.md"))).contains("| pipeline |").contains(last);
+        JsonNode profile = results.get("profile");
+        assertThat(profile.get("samples").asInt()).isPositive();
+        double shares = 0;
+        for (var part : (Iterable<java.util.Map.Entry<String, JsonNode>>) profile::fields) {
+            if (!part.getKey().equals("samples")) shares += part.getValue().asDouble();
+        }
+        assertThat(shares).as("every sample falls in one part").isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(out.resolve("pipeline.jfr")).isNotEmptyFile();
+        assertThat(Files.readString(out.resolve("results.md"))).contains("Where the pipeline's CPU samples fall");
         BufferedImage chart = ImageIO.read(out.resolve("throughput-vs-rules.png").toFile());
         assertThat(chart.getWidth()).isGreaterThan(100);
     }
