@@ -62,20 +62,8 @@ class LiteralAutomatonTest {
             for (int t = 0; t < 200; t++) {
                 String text = random(r, 9);
                 String lower = text.toLowerCase(Locale.ROOT);
-                TreeSet<Integer> expected = new TreeSet<>();
-                for (LiteralAutomaton.Entry e : entries) {
-                    if (found(e.kind(), lower, e.literal())) {
-                        expected.add(e.rule());
-                    }
-                }
-                long[] marked = new long[2];
-                automaton.scan(text, marked);
-                TreeSet<Integer> actual = new TreeSet<>();
-                for (int i = 0; i < 128; i++) {
-                    if ((marked[i >>> 6] & (1L << i)) != 0) {
-                        actual.add(i);
-                    }
-                }
+                TreeSet<Integer> expected = bruteForce(entries, lower);
+                TreeSet<Integer> actual = scanned(automaton, text);
                 assertThat(actual).as("%s in '%s'", entries, text).isEqualTo(expected);
                 assertThat(automaton.matchesAny(lower)).as("%s in '%s'", entries, text).isEqualTo(!expected.isEmpty());
                 assertThat(compact.matchesAny(lower)).as("%s in '%s', compact", entries, text).isEqualTo(!expected.isEmpty());
@@ -125,23 +113,35 @@ class LiteralAutomatonTest {
                 }
                 String text = r.nextInt(10) == 0 ? b + "\u212A" : b.toString();
                 String lower = text.toLowerCase(Locale.ROOT);
-                TreeSet<Integer> expected = new TreeSet<>();
-                for (LiteralAutomaton.Entry e : entries) {
-                    if (found(e.kind(), lower, e.literal())) {
-                        expected.add(e.rule());
-                    }
-                }
-                long[] marked = new long[2];
-                automaton.scan(text, marked);
-                TreeSet<Integer> actual = new TreeSet<>();
-                for (int i = 0; i < 128; i++) {
-                    if ((marked[i >>> 6] & (1L << i)) != 0) {
-                        actual.add(i);
-                    }
-                }
+                TreeSet<Integer> expected = bruteForce(entries, lower);
+                TreeSet<Integer> actual = scanned(automaton, text);
                 assertThat(actual).as("%s in '%s'", entries, text).isEqualTo(expected);
             }
         }
+    }
+
+    /** The rules whose literal a brute-force search finds in {@code lower}. */
+    private static TreeSet<Integer> bruteForce(List<LiteralAutomaton.Entry> entries, String lower) {
+        TreeSet<Integer> rules = new TreeSet<>();
+        for (LiteralAutomaton.Entry e : entries) {
+            if (found(e.kind(), lower, e.literal())) {
+                rules.add(e.rule());
+            }
+        }
+        return rules;
+    }
+
+    /** The rules (of 128) the automaton marks when it scans {@code text}. */
+    private static TreeSet<Integer> scanned(LiteralAutomaton automaton, String text) {
+        long[] marked = new long[2];
+        automaton.scan(text, marked);
+        TreeSet<Integer> rules = new TreeSet<>();
+        for (int i = 0; i < 128; i++) {
+            if ((marked[i >>> 6] & (1L << i)) != 0) {
+                rules.add(i);
+            }
+        }
+        return rules;
     }
 
     @Test

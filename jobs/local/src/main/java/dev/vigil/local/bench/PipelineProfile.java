@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -18,27 +18,27 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where one pipeline pass spends its CPU, from JDK Flight Recorder's execution samples: each sample is given to
- * the first {@link Part} (in the order below) one of whose frames is on its stack. The order matters because the
+ * the first {@link Part} (in the order below) with a frame of one of its classes on its stack. The order matters because the
  * chain nests: every sink runs inside the enrichment operator's call, Avro serialization for the network inside
  * the source's, and the aggregations' RocksDB state uses Avro too.
  */
 final class PipelineProfile {
 
-    /** A part of the pipeline and how to recognise its frames ({@code class.method}). */
-    record Part(String name, BiPredicate<String, String> frame) {}
+    /** A part of the pipeline and how to recognise its frames, by class name. */
+    record Part(String name, Predicate<String> frameClass) {}
 
     static final String BROKER = "broker and S3 endpoint (same JVM)";
     static final String OTHER = "other: Flink runtime, network stack, checkpoints";
 
     static final List<Part> PARTS = List.of(
-            new Part("Parquet archive", (c, m) -> c.startsWith("org.apache.parquet.") || c.startsWith("org.apache.flink.formats.parquet.")),
-            new Part("aggregations on RocksDB", (c, m) -> c.equals("dev.vigil.jobs.detection.detect.FindingCounter")
+            new Part("Parquet archive", c -> c.startsWith("org.apache.parquet.") || c.startsWith("org.apache.flink.formats.parquet.")),
+            new Part("aggregations on RocksDB", c -> c.equals("dev.vigil.jobs.detection.detect.FindingCounter")
                     || c.startsWith("org.rocksdb.") || c.startsWith("org.apache.flink.state.rocksdb.")),
-            new Part("Avro serialization between tasks", (c, m) -> c.equals("org.apache.flink.formats.avro.typeutils.AvroSerializer")),
-            new Part("Kafka sinks (encoding included)", (c, m) -> c.startsWith("org.apache.flink.connector.kafka.sink.")),
-            new Part("detections (Java and Sigma)", (c, m) -> c.equals("dev.vigil.jobs.detection.detect.DetectionEvaluator")),
-            new Part("reputation enrichment", (c, m) -> c.startsWith("dev.vigil.jobs.detection.enrich.")),
-            new Part("Kafka source, decoding, validation", (c, m) -> c.startsWith("dev.vigil.jobs.detection.decode.")
+            new Part("Avro serialization between tasks", c -> c.equals("org.apache.flink.formats.avro.typeutils.AvroSerializer")),
+            new Part("Kafka sinks (encoding included)", c -> c.startsWith("org.apache.flink.connector.kafka.sink.")),
+            new Part("detections (Java and Sigma)", c -> c.equals("dev.vigil.jobs.detection.detect.DetectionEvaluator")),
+            new Part("reputation enrichment", c -> c.startsWith("dev.vigil.jobs.detection.enrich.")),
+            new Part("Kafka source, decoding, validation", c -> c.startsWith("dev.vigil.jobs.detection.decode.")
                     || c.startsWith("org.apache.flink.connector.kafka.source.")
                     || c.startsWith("org.apache.flink.connector.base.source.reader.")));
 
@@ -79,24 +79,24 @@ final class PipelineProfile {
                 RecordedThread t = e.getThread("sampledThread");
                 boolean broker = t != null && threads.isBroker(t.getJavaThreadId(), t.getJavaName());
                 RecordedStackTrace stack = e.getStackTrace();
-                List<String[]> frames = new ArrayList<>();
+                List<String> frameClasses = new ArrayList<>();
                 if (stack != null) {
                     for (RecordedFrame f : stack.getFrames()) {
-                        frames.add(new String[] {f.getMethod().getType().getName(), f.getMethod().getName()});
+                        frameClasses.add(f.getMethod().getType().getName());
                     }
                 }
-                byPart.merge(broker ? BROKER : partOf(frames), 1, Integer::sum);
+                byPart.merge(broker ? BROKER : partOf(frameClasses), 1, Integer::sum);
                 samples++;
             }
         }
         return new Breakdown(samples, byPart, file);
     }
 
-    /** The first part one of whose frames ({@code [class, method]}) is on the stack, else {@link #OTHER}. */
-    static String partOf(List<String[]> frames) {
+    /** The first part with a frame on the stack (class names, leaf first), else {@link #OTHER}. */
+    static String partOf(List<String> frameClasses) {
         for (Part part : PARTS) {
-            for (String[] f : frames) {
-                if (part.frame().test(f[0], f[1])) return part.name();
+            for (String c : frameClasses) {
+                if (part.frameClass().test(c)) return part.name();
             }
         }
         return OTHER;

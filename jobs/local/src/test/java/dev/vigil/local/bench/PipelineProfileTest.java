@@ -45,12 +45,12 @@ class PipelineProfileTest {
                 .isEqualTo(PipelineProfile.OTHER);
     }
 
-    private static List<String[]> stack(String... frames) {
-        List<String[]> out = new ArrayList<>();
+    /** The frames' classes ({@code class.method} written for readability). */
+    private static List<String> stack(String... frames) {
+        List<String> classes = new ArrayList<>();
         for (String f : frames) {
-            int dot = f.lastIndexOf('.');
-            out.add(new String[] {f.substring(0, dot), f.substring(dot + 1)});
+            classes.add(f.substring(0, f.lastIndexOf('.')));
         }
-        return out;
+        return classes;
     }
 }
