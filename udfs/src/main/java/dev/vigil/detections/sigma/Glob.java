@@ -28,6 +28,8 @@ final class Glob {
     private final String literal;
     /** For {@link Shape#GLOB}: a literal run every match contains, checked before the wildcard matching. */
     private final String requiredRun;
+    /** A case-insensitive equals / startswith / endswith of an ASCII literal: {@link #matchesFolded} can decide. */
+    private final boolean foldable;
 
     private Glob(int[] tokens, char[][] sets, boolean caseSensitive) {
         this.caseSensitive = caseSensitive;
@@ -68,6 +70,8 @@ final class Glob {
         }
         String run = shape == Shape.GLOB ? longestLiteralRun() : "";
         requiredRun = run.isEmpty() ? null : run;
+        foldable = !caseSensitive && (shape == Shape.EQUALS || shape == Shape.STARTS_WITH || shape == Shape.ENDS_WITH)
+                && AsciiFold.isAscii(literal);
     }
 
     /** Parses a Sigma string: {@code *} and {@code ?} are wildcards; {@code \*}, {@code \?}, {@code \\} escape; any other backslash is literal. */
@@ -271,6 +275,24 @@ final class Glob {
                 // most texts lack the pattern's longest literal: String.indexOf says so faster than backtracking
                 return (requiredRun == null || text.contains(requiredRun)) && globMatch(text);
         }
+    }
+
+    /**
+     * Whether this case-insensitive glob matches {@code text} (as it is, not lower-cased), when that can be
+     * decided without lower-casing the text ({@link AsciiFold}): {@link AsciiFold#YES} or {@link AsciiFold#NO};
+     * otherwise, and for the shapes that need the whole text ({@code contains}, wildcards), {@link
+     * AsciiFold#UNDECIDED}: then call {@link #matchesPrepared} with the lower-cased text.
+     */
+    int matchesFolded(String text) {
+        if (!foldable) {
+            return AsciiFold.UNDECIDED;
+        }
+        return switch (shape) {
+            case EQUALS -> AsciiFold.equals(text, literal);
+            case STARTS_WITH -> AsciiFold.startsWith(text, literal);
+            case ENDS_WITH -> AsciiFold.endsWith(text, literal);
+            default -> AsciiFold.UNDECIDED;
+        };
     }
 
     /** Wildcard matching with backtracking to the last {@code *} (linear in practice, no recursion). */

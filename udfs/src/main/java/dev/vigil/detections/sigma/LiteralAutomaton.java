@@ -616,6 +616,87 @@ final class LiteralAutomaton {
         return false;
     }
 
+    /**
+     * {@link #matchesAny} on the text as it is, its ASCII letters folded while read (as {@link #scan} reads
+     * them), so most values need not be lower-cased: {@link AsciiFold#YES} or {@link AsciiFold#NO}, exactly as
+     * {@code matchesAny} of the lower-cased text answers (for the reasons {@link AsciiFold} gives), or
+     * {@link AsciiFold#UNDECIDED} when a character that could decide is not ASCII: then call {@code matchesAny}.
+     */
+    int matchesAnyFolded(String text) {
+        int n = text.length();
+        if (n == 0) {
+            return emptyRules.length > 0 ? AsciiFold.YES : AsciiFold.NO;
+        }
+        boolean undecided = false;
+        int node = 0;
+        for (int i = 0, limit = Math.min(n, prefixDepth); i < limit; i++) {
+            char c = text.charAt(i);
+            if (c >= 128) {
+                undecided = true;
+                break;
+            }
+            node = prefixTrie.child(node, asciiClass[c]);
+            if (node == 0) {
+                break;
+            }
+            int t = prefixTerminal[node];
+            if (t >= 0 && (startsRules[t] != null || (i + 1 == n && equalsRules[t] != null))) {
+                return AsciiFold.YES;
+            }
+        }
+        node = 0;
+        for (int i = n - 1, stop = Math.max(0, n - suffixDepth); i >= stop && suffixDepth > 0; i--) {
+            char c = text.charAt(i);
+            if (c >= 128) {
+                undecided = true;
+                break;
+            }
+            node = suffixTrie.child(node, asciiClass[c]);
+            if (node == 0) {
+                break;
+            }
+            if (suffixTerminal[node] >= 0) {
+                return AsciiFold.YES;
+            }
+        }
+        if (containsRules.length > 0) {
+            // a literal found in a run of ASCII characters is in the lower-cased text too; a non-ASCII character
+            // may lower-case to ASCII and complete one, so a text with one and no literal is undecided
+            if (containsDelta != null) {
+                int row = 0;
+                for (int i = 0; i < n; i++) {
+                    char c = text.charAt(i);
+                    if (c >= 128) {
+                        return AsciiFold.UNDECIDED;
+                    }
+                    row = containsDelta[row | asciiClass[c]];
+                    if (row < 0) {
+                        return AsciiFold.YES;
+                    }
+                }
+            } else {
+                int state = 0;
+                for (int i = 0; i < n; i++) {
+                    char c = text.charAt(i);
+                    if (c >= 128) {
+                        return AsciiFold.UNDECIDED;
+                    }
+                    int cls = asciiClass[c];
+                    int next = containsTrie.child(state, cls);
+                    while (next == 0 && state != 0) {
+                        state = containsFail[state];
+                        next = containsTrie.child(state, cls);
+                    }
+                    state = next;
+                    if (state != 0 && (containsTerminal[state] >= 0 || containsOutputLink[state] >= 0)) {
+                        return AsciiFold.YES;
+                    }
+                }
+            }
+        }
+        return undecided ? AsciiFold.UNDECIDED : AsciiFold.NO;
+    }
+
     private static void mark(int[] rules, long[] candidates) {
         if (rules != null) {
             for (int r : rules) {

@@ -149,13 +149,23 @@ final class PredicateNodes {
             return matches(ValueTest.text(value), null, null);
         }
 
-        /** {@code prepared}/{@code value}: where to get the cached lower-case text from, or null to compute it. */
+        /**
+         * {@code prepared}/{@code value}: where to get the cached lower-case text from, or null to compute it. The
+         * text is lower-cased only when a test cannot be decided on it as it is ({@link AsciiFold}): for
+         * {@code contains} and wildcards, and for the rare value with a non-ASCII character where it matters.
+         */
         private boolean matches(String text, PreparedEvent prepared, Object value) {
             String lower = null;
             if (plain != null) {
-                lower = prepared != null ? prepared.lowerText(field, value) : text.toLowerCase(Locale.ROOT);
-                if (plain.matchesAny(lower)) {
+                int folded = plain.matchesAnyFolded(text);
+                if (folded == AsciiFold.YES) {
                     return true;
+                }
+                if (folded == AsciiFold.UNDECIDED) {
+                    lower = prepared != null ? prepared.lowerText(field, value) : text.toLowerCase(Locale.ROOT);
+                    if (plain.matchesAny(lower)) {
+                        return true;
+                    }
                 }
             }
             for (Glob g : others) {
@@ -163,7 +173,13 @@ final class PredicateNodes {
                     if (g.matchesPrepared(text)) {
                         return true;
                     }
-                } else {
+                    continue;
+                }
+                int folded = g.matchesFolded(text);
+                if (folded == AsciiFold.YES) {
+                    return true;
+                }
+                if (folded == AsciiFold.UNDECIDED) {
                     if (lower == null) {
                         lower = prepared != null ? prepared.lowerText(field, value) : text.toLowerCase(Locale.ROOT);
                     }

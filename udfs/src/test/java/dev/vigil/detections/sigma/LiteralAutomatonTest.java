@@ -67,6 +67,8 @@ class LiteralAutomatonTest {
                 assertThat(actual).as("%s in '%s'", entries, text).isEqualTo(expected);
                 assertThat(automaton.matchesAny(lower)).as("%s in '%s'", entries, text).isEqualTo(!expected.isEmpty());
                 assertThat(compact.matchesAny(lower)).as("%s in '%s', compact", entries, text).isEqualTo(!expected.isEmpty());
+                assertFoldedAgrees(automaton.matchesAnyFolded(text), text, !expected.isEmpty(), entries);
+                assertFoldedAgrees(compact.matchesAnyFolded(text), text, !expected.isEmpty(), entries);
             }
         }
     }
@@ -117,6 +119,15 @@ class LiteralAutomatonTest {
                 TreeSet<Integer> actual = scanned(automaton, text);
                 assertThat(actual).as("%s in '%s'", entries, text).isEqualTo(expected);
             }
+        }
+    }
+
+    /** A folded answer is the lower-cased text's answer, and only a text with a non-ASCII character is undecided. */
+    private static void assertFoldedAgrees(int folded, String text, boolean expected, List<LiteralAutomaton.Entry> entries) {
+        if (folded == AsciiFold.UNDECIDED) {
+            assertThat(AsciiFold.isAscii(text)).as("%s in '%s' undecided", entries, text).isFalse();
+        } else {
+            assertThat(folded == AsciiFold.YES).as("%s in '%s', folded", entries, text).isEqualTo(expected);
         }
     }
 
