@@ -67,7 +67,7 @@ final class LiteralAutomaton {
     // literal's terminal id (or -1) and the nearest terminal on its failure chain (or -1); per terminal id the
     // literal's rules
     private final int[] containsDelta;
-    private final SparseTrie containsTrie;
+    private final DoubleArrayTrie containsTrie;
     private final int[] containsFail;
     private final int[] containsTerminal;
     private final int[] containsOutputLink;
@@ -84,14 +84,14 @@ final class LiteralAutomaton {
     private final char[][] containsLiteral;
 
     // startswith / equals: trie over the literals
-    private final SparseTrie prefixTrie;
+    private final DoubleArrayTrie prefixTrie;
     private final int[] prefixTerminal;
     private final int[][] startsRules;
     private final int[][] equalsRules;
     private final int prefixDepth;
 
     // endswith: trie over the reversed literals
-    private final SparseTrie suffixTrie;
+    private final DoubleArrayTrie suffixTrie;
     private final int[] suffixTerminal;
     private final int[][] endsRules;
     private final int suffixDepth;
@@ -168,13 +168,26 @@ final class LiteralAutomaton {
         shift = s;
 
         Trie c = trie(contains);
-        containsTerminal = c.terminal;
         containsRules = rulesOf(contains, Requirement.Kind.CONTAINS);
-        containsOutputLink = new int[containsTerminal.length];
-        containsFail = new int[containsTerminal.length];
-        containsTrie = completeDfa ? null : new SparseTrie(c.next.clone(), 1 << shift);
-        int[] dfa = completeWithFailureLinks(c.next, containsTerminal, containsOutputLink, containsFail);
-        containsDelta = completeDfa ? dfa : null;
+        int[] terminal = c.terminal;
+        int[] outputLink = new int[terminal.length];
+        int[] fail = new int[terminal.length];
+        int[] trieOnly = completeDfa ? null : c.next.clone();
+        int[] dfa = completeWithFailureLinks(c.next, terminal, outputLink, fail);
+        if (completeDfa) {
+            // the DFA's rows are numbered by node, as the trie built them
+            containsTrie = null;
+            containsDelta = dfa;
+            containsTerminal = terminal;
+            containsOutputLink = outputLink;
+            containsFail = fail;
+        } else {
+            containsTrie = new DoubleArrayTrie(trieOnly, 1 << shift);
+            containsDelta = null;
+            containsTerminal = containsTrie.byPosition(terminal, false);
+            containsOutputLink = containsTrie.byPosition(outputLink, true);
+            containsFail = containsTrie.byPosition(fail, true);
+        }
 
         int shortest = Integer.MAX_VALUE;
         for (String literal : contains.keySet()) {
@@ -217,15 +230,15 @@ final class LiteralAutomaton {
         }
 
         Trie p = trie(prefix);
-        prefixTrie = new SparseTrie(p.next, 1 << shift);
-        prefixTerminal = p.terminal;
+        prefixTrie = new DoubleArrayTrie(p.next, 1 << shift);
+        prefixTerminal = prefixTrie.byPosition(p.terminal, false);
         prefixDepth = p.depth;
         startsRules = rulesOf(prefix, Requirement.Kind.STARTS_WITH);
         equalsRules = rulesOf(prefix, Requirement.Kind.EQUALS);
 
         Trie x = trie(suffix);
-        suffixTrie = new SparseTrie(x.next, 1 << shift);
-        suffixTerminal = x.terminal;
+        suffixTrie = new DoubleArrayTrie(x.next, 1 << shift);
+        suffixTerminal = suffixTrie.byPosition(x.terminal, false);
         suffixDepth = x.depth;
         endsRules = rulesOf(suffix, Requirement.Kind.ENDS_WITH);
     }
@@ -234,53 +247,103 @@ final class LiteralAutomaton {
     private record Trie(int[] next, int[] terminal, int depth) {}
 
     /**
-     * A trie walked from one end of the text: a full row for the root (every walk starts there), and for the
-     * other nodes only their edges (most have one). A full row per node would cost {@code 4 × classes} bytes
-     * each: a megabyte for the endings of 1,000 rules' paths, mostly zeros, evicting what the scan needs.
+     * A trie as a double array (Aoe): the children of the node at position {@code n} sit at {@code base[n] + class},
+     * each marked as {@code n}'s by {@code check}, so a step is two array reads whatever the node's fan-out, and
+     * the arrays stay about as small as the trie. A full row per node would cost {@code 4 × classes} bytes each (a
+     * megabyte for the endings of 1,000 rules' paths, mostly zeros, evicting what the scan needs); a list of edges
+     * per node made a step a search, which at the nodes after {@code .exe}, with dozens of edges, was a tenth of
+     * the index's time at 1,000 rules. The root is position 0; no node is a child at position 0.
      */
-    private static final class SparseTrie {
+    private static final class DoubleArrayTrie {
 
-        private final int[] rootChild;
-        /** Edges of node {@code n}: indexes {@code edgeStart[n]} (inclusive) to {@code edgeStart[n + 1]}. */
-        private final int[] edgeStart;
-        private final int[] edgeClass;
-        private final int[] edgeChild;
+        private final int[] base;
+        /** The parent's position of the node at each position; -1 where no node is. */
+        private final int[] check;
+        /** The position of each node of the table the trie was built from. */
+        private final int[] positionOf;
 
-        SparseTrie(int[] dense, int width) {
+        /** {@code dense[node * width + class]}: the child (0: none), as {@link #trie} builds it. */
+        DoubleArrayTrie(int[] dense, int width) {
             int nodes = dense.length / width;
-            rootChild = Arrays.copyOf(dense, width);
-            edgeStart = new int[nodes + 1];
-            int edges = 0;
-            for (int i = width; i < dense.length; i++) {
-                edges += dense[i] != 0 ? 1 : 0;
-            }
-            edgeClass = new int[edges];
-            edgeChild = new int[edges];
-            int e = 0;
-            for (int n = 1; n < nodes; n++) {
-                edgeStart[n] = e;
+            positionOf = new int[nodes];
+            int[] b = new int[Math.max(64, 2 * nodes + 2 * width)];
+            int[] k = new int[b.length];
+            Arrays.fill(k, -1);
+            k[0] = Integer.MIN_VALUE; // the root: occupied, nobody's child
+            int[] classes = new int[width];
+            int searchFrom = 1; // positions below are all taken
+            ArrayDeque<Integer> queue = new ArrayDeque<>(List.of(0));
+            while (!queue.isEmpty()) {
+                int node = queue.poll();
+                int children = 0;
                 for (int c = 0; c < width; c++) {
-                    int child = dense[n * width + c];
-                    if (child != 0) {
-                        edgeClass[e] = c;
-                        edgeChild[e++] = child;
+                    if (dense[node * width + c] != 0) {
+                        classes[children++] = c;
                     }
                 }
-            }
-            edgeStart[nodes] = e;
-        }
-
-        /** The child of {@code node} by a character of class {@code c}; 0 when there is none. */
-        int child(int node, int c) {
-            if (node == 0) {
-                return rootChild[c];
-            }
-            for (int e = edgeStart[node], end = edgeStart[node + 1]; e < end; e++) {
-                if (edgeClass[e] == c) {
-                    return edgeChild[e];
+                if (children == 0) {
+                    continue; // base 0: check[c] is never this node's, so every child lookup answers none
+                }
+                while (searchFrom < k.length && k[searchFrom] != -1) {
+                    searchFrom++;
+                }
+                int offset = Math.max(1, searchFrom - classes[0]);
+                while (true) {
+                    if (offset + width > k.length) {
+                        int grown = Math.max(k.length * 2, offset + 2 * width);
+                        b = Arrays.copyOf(b, grown);
+                        int old = k.length;
+                        k = Arrays.copyOf(k, grown);
+                        Arrays.fill(k, old, grown, -1);
+                    }
+                    boolean free = true;
+                    for (int j = 0; j < children && free; j++) {
+                        free = k[offset + classes[j]] == -1;
+                    }
+                    if (free) {
+                        break;
+                    }
+                    offset++;
+                }
+                int at = positionOf[node];
+                b[at] = offset;
+                for (int j = 0; j < children; j++) {
+                    int child = dense[node * width + classes[j]];
+                    positionOf[child] = offset + classes[j];
+                    k[offset + classes[j]] = at;
+                    queue.add(child);
                 }
             }
-            return 0;
+            int length = 0;
+            for (int i = 0; i < k.length; i++) {
+                if (k[i] != -1) {
+                    length = i + 1;
+                }
+            }
+            // every base + class read must be in the arrays: a leaf's base is 0, an inner node's is below length
+            length += width;
+            base = Arrays.copyOf(b, length);
+            check = Arrays.copyOf(k, length);
+            if (length > k.length) {
+                Arrays.fill(check, k.length, length, -1);
+            }
+        }
+
+        /** The position of the child of the node at {@code node} by a character of class {@code c}; 0 when none. */
+        int child(int node, int c) {
+            int p = base[node] + c;
+            return check[p] == node ? p : 0;
+        }
+
+        /** A per-node array of the source table, by position; {@code nodes}: its values are nodes too (or -1). */
+        int[] byPosition(int[] perNode, boolean nodes) {
+            int[] out = new int[base.length];
+            Arrays.fill(out, -1);
+            for (int n = 0; n < perNode.length; n++) {
+                int v = perNode[n];
+                out[positionOf[n]] = nodes && v >= 0 ? positionOf[v] : v;
+            }
+            return out;
         }
     }
 
