@@ -336,6 +336,18 @@ final class Glob {
         return false;
     }
 
+    /** What this glob matches, as a string: equal keys, equal globs (the tokens as compared and the sets). */
+    String key() {
+        StringBuilder b = new StringBuilder(caseSensitive ? "C" : "i");
+        for (int t : tokens) {
+            b.append(',').append(t);
+        }
+        for (char[] set : sets) {
+            b.append('|').append(set);
+        }
+        return b.toString();
+    }
+
     @Override
     public String toString() {
         return plainText();

@@ -58,6 +58,17 @@ final class PredicateNodes {
     }
 
     /**
+     * A test several rules of a set share ({@link SharedTests}): on a {@link PreparedEvent} it is computed once
+     * per event and its answer remembered for the other rules.
+     */
+    record Remembered(int slot, EventPredicate test) implements EventPredicate {
+        @Override
+        public boolean test(EventFields event) {
+            return event instanceof PreparedEvent prepared ? prepared.remembered(slot, test) : test.test(event);
+        }
+    }
+
+    /**
      * A field compared with string values ({@code Image|endswith: ...}, {@code EventID: 4688}): true when the
      * field's value, or any element of a list value, matches any of the globs. Case-insensitive globs compare
      * against the value lower-cased once per event when the event is a {@link PreparedEvent}; many plain
@@ -129,32 +140,47 @@ final class PredicateNodes {
             return globs;
         }
 
+        /** Equal keys, equal tests: the field and every glob. */
+        String key() {
+            StringBuilder b = new StringBuilder(field);
+            for (Glob g : globs) {
+                b.append('\n').append(g.key());
+            }
+            return b.toString();
+        }
+
         @Override
         public boolean test(EventFields event) {
+            if (event instanceof PreparedEvent prepared) {
+                int slot = prepared.slot(field);
+                Object value = prepared.valueAt(slot);
+                if (value == null) {
+                    return false;
+                }
+                return value instanceof List<?> list ? anyElement(list) : matches(prepared.textAt(slot), prepared, slot);
+            }
             Object value = event.get(field);
             if (value == null) {
                 return false;
             }
-            if (value instanceof List<?> list) {
-                for (Object element : list) {
-                    if (element != null && matches(ValueTest.text(element), null, null)) {
-                        return true;
-                    }
+            return value instanceof List<?> list ? anyElement(list) : matches(ValueTest.text(value), null, 0);
+        }
+
+        private boolean anyElement(List<?> list) {
+            for (Object element : list) {
+                if (element != null && matches(ValueTest.text(element), null, 0)) {
+                    return true;
                 }
-                return false;
             }
-            if (event instanceof PreparedEvent prepared) {
-                return matches(prepared.text(field, value), prepared, value);
-            }
-            return matches(ValueTest.text(value), null, null);
+            return false;
         }
 
         /**
-         * {@code prepared}/{@code value}: where to get the cached lower-case text from, or null to compute it. The
+         * {@code prepared}/{@code slot}: where to get the cached lower-case text from, or null to compute it. The
          * text is lower-cased only when a test cannot be decided on it as it is ({@link AsciiFold}): for
          * {@code contains} and wildcards, and for the rare value with a non-ASCII character where it matters.
          */
-        private boolean matches(String text, PreparedEvent prepared, Object value) {
+        private boolean matches(String text, PreparedEvent prepared, int slot) {
             String lower = null;
             if (plain != null) {
                 int folded = plain.matchesAnyFolded(text);
@@ -162,7 +188,7 @@ final class PredicateNodes {
                     return true;
                 }
                 if (folded == AsciiFold.UNDECIDED) {
-                    lower = prepared != null ? prepared.lowerText(field, value) : text.toLowerCase(Locale.ROOT);
+                    lower = prepared != null ? prepared.lowerTextAt(slot) : text.toLowerCase(Locale.ROOT);
                     if (plain.matchesAny(lower)) {
                         return true;
                     }
@@ -181,7 +207,7 @@ final class PredicateNodes {
                 }
                 if (folded == AsciiFold.UNDECIDED) {
                     if (lower == null) {
-                        lower = prepared != null ? prepared.lowerText(field, value) : text.toLowerCase(Locale.ROOT);
+                        lower = prepared != null ? prepared.lowerTextAt(slot) : text.toLowerCase(Locale.ROOT);
                     }
                     if (g.matchesPrepared(lower)) {
                         return true;

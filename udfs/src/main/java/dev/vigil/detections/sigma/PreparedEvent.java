@@ -25,8 +25,19 @@ final class PreparedEvent implements EventFields {
     private String[] texts;
     private String[] lowers;
 
+    /** Answers of tests shared by several rules ({@link SharedTests}), valid where stamped with this generation. */
+    private int[] rememberedStamps = new int[0];
+    private boolean[] remembered = new boolean[0];
+
     PreparedEvent() {
         allocate(64);
+    }
+
+    /** Room for the answers of {@code tests} shared tests. */
+    PreparedEvent rememberingUpTo(int tests) {
+        rememberedStamps = new int[tests];
+        remembered = new boolean[tests];
+        return this;
     }
 
     PreparedEvent reset(EventFields next) {
@@ -34,6 +45,7 @@ final class PreparedEvent implements EventFields {
         size = 0;
         if (++generation == 0) { // wrapped after 2^32 events: stale stamps could look current
             java.util.Arrays.fill(stamps, 0);
+            java.util.Arrays.fill(rememberedStamps, 0);
             generation = 1;
         }
         return this;
@@ -51,30 +63,52 @@ final class PreparedEvent implements EventFields {
         return event.anyValue(test);
     }
 
-    /** {@link ValueTest#text} of the field's (scalar) value, {@code value} being what {@link #get} returned. */
-    String text(String field, Object value) {
-        int slot = slot(field);
+    /**
+     * The answer of shared test number {@code test} for this event: computed by {@code test} on first use, then
+     * remembered until the next {@link #reset}.
+     */
+    boolean remembered(int test, EventPredicate compute) {
+        if (rememberedStamps[test] == generation) {
+            return remembered[test];
+        }
+        boolean answer = compute.test(this);
+        rememberedStamps[test] = generation;
+        remembered[test] = answer;
+        return answer;
+    }
+
+    /** The field's value at {@code slot} (from {@link #slot}), or null. */
+    Object valueAt(int slot) {
+        Object v = values[slot];
+        return v == ABSENT ? null : v;
+    }
+
+    /** {@link ValueTest#text} of the (scalar) value at {@code slot}. */
+    String textAt(int slot) {
         String t = texts[slot];
         if (t == null) {
+            Object value = values[slot];
             t = value instanceof String s ? s : ValueTest.text(value);
             texts[slot] = t;
         }
         return t;
     }
 
-    /** The field's text lower-cased as case-insensitive globs compare it ({@link Locale#ROOT}). */
-    String lowerText(String field, Object value) {
-        int slot = slot(field);
+    /** The text at {@code slot} lower-cased as case-insensitive globs compare it ({@link Locale#ROOT}). */
+    String lowerTextAt(int slot) {
         String l = lowers[slot];
         if (l == null) {
-            l = text(field, value).toLowerCase(Locale.ROOT);
+            l = textAt(slot).toLowerCase(Locale.ROOT);
             lowers[slot] = l;
         }
         return l;
     }
 
-    /** The slot of {@code field} for this event, looking the field up on first use. */
-    private int slot(String field) {
+    /**
+     * The slot of {@code field} for this event, looking the field up on first use. Valid until another field is
+     * looked up (which may grow the table).
+     */
+    int slot(String field) {
         int i = spread(field.hashCode()) & mask;
         while (stamps[i] == generation) {
             String n = names[i];

@@ -33,6 +33,8 @@ import java.util.function.IntConsumer;
 public final class SigmaRuleSet {
 
     private final SigmaRule[] rules;
+    /** What the index evaluates: the rules' predicates with the tests they share answered once per event. */
+    private final EventPredicate[] predicates;
     private final boolean indexed;
 
     private final Map<String, CandidateGroup> groupByEventId;
@@ -40,7 +42,7 @@ public final class SigmaRuleSet {
     private final CandidateGroup absentEventId;
     private final CandidateGroup unknownEventId;
 
-    private final PreparedEvent prepared = new PreparedEvent();
+    private final PreparedEvent prepared;
     private final long[] candidates;
 
     public SigmaRuleSet(List<SigmaRule> rules) {
@@ -59,6 +61,12 @@ public final class SigmaRuleSet {
         this.rules = rules.toArray(SigmaRule[]::new);
         this.indexed = indexed;
         this.candidates = new long[(this.rules.length + 63) >>> 6];
+        SharedTests shared = SharedTests.of(this.rules);
+        predicates = new EventPredicate[this.rules.length];
+        for (int i = 0; i < predicates.length; i++) {
+            predicates[i] = shared.rewrite(this.rules[i].predicate());
+        }
+        prepared = new PreparedEvent().rememberingUpTo(shared.count());
         if (!indexed) {
             groupByEventId = Map.of();
             otherEventId = absentEventId = unknownEventId = null;
@@ -124,7 +132,7 @@ public final class SigmaRuleSet {
             while (bits != 0) {
                 int i = (w << 6) + Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;
-                if (rules[i].matches(prepared)) {
+                if (predicates[i].test(prepared)) {
                     matched.accept(i);
                 }
             }
