@@ -49,6 +49,15 @@ class RuleEvaluationBenchmarkTest {
     }
 
     @Test
+    void scalingRatioHarnessMeasuresEveryRuleCountInTurn() {
+        RuleScalingRatio.Result r = RuleScalingRatio.measure(new int[] {10, 100}, 5, 2);
+        assertThat(r.eventsPerSecond()[0]).isPositive();
+        assertThat(r.eventsPerSecond()[1]).isPositive();
+        assertThat(r.ratio()[0]).isEqualTo(1.0);
+        assertThat(r.ratio()[1]).isPositive().isBetween(r.ratioLow()[1], r.ratioHigh()[1]);
+    }
+
+    @Test
     void replicaTagsKeepWildcardsWhereTheyWere() {
         assertThat(RuleCorpus.tag("\\cmd.exe", 3)).isEqualTo("\\cmd.exe~r3");
         assertThat(RuleCorpus.tag("*\\temp\\\\*", 1)).isEqualTo("*\\temp\\\\~r1*");

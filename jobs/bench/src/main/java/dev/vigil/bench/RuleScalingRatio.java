@@ -1,0 +1,101 @@
+package dev.vigil.bench;
+
+import dev.vigil.detections.engine.DetectionEngine;
+import dev.vigil.schema.EnrichedEvent;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * How rule evaluation scales with the rule count, as ratios taken in one run: the same work as
+ * {@link RuleEvaluationBenchmark} (indexed, fresh 32-event batches, only the evaluation timed), with the rule
+ * sets taking turns in short slices inside one JVM. On a shared machine whose speed drifts by tens of percent
+ * within minutes, JMH's forks of each rule count run minutes apart and their ratio drifts with it; here every
+ * round measures all rule counts within a second, and the ratio is the median of the rounds' ratios.
+ *
+ * <p>The rule sets share compiled code here, where JMH gives each its own JVM, so absolute rates differ from
+ * JMH's; the ratios are what this is for.
+ *
+ * <pre>java -cp jobs/bench/target/benchmarks.jar dev.vigil.bench.RuleScalingRatio [rules...]</pre>
+ * (default 10 100 1000; {@code -Dslice.ms=150 -Drounds=40}).
+ */
+public final class RuleScalingRatio {
+
+    /** Events per second per rule count (median over the rounds), and each count's ratio to the first's. */
+    public record Result(int[] rules, double[] eventsPerSecond, double[] ratio, double[] ratioLow, double[] ratioHigh) {}
+
+    private RuleScalingRatio() {}
+
+    public static void main(String[] args) {
+        int[] rules = args.length == 0 ? new int[] {10, 100, 1000}
+                : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        Result r = measure(rules, Long.getLong("slice.ms", 150), Integer.getInteger("rounds", 40));
+        for (int i = 0; i < rules.length; i++) {
+            System.out.printf("%,6d rules: %,12.0f events/s (median of rounds); vs %d rules: %.3f (quartiles %.3f-%.3f)%n",
+                    rules[i], r.eventsPerSecond()[i], rules[0], r.ratio()[i], r.ratioLow()[i], r.ratioHigh()[i]);
+        }
+        System.out.printf("RATIO rules_%d_vs_%d=%.3f%n", rules[rules.length - 1], rules[0], r.ratio()[rules.length - 1]);
+    }
+
+    /** Warm-up rounds (a quarter of {@code rounds}, at least one), then {@code rounds} measured rounds. */
+    public static Result measure(int[] ruleCounts, long sliceMillis, int rounds) {
+        List<EnrichedEvent> events = TelemetryCorpus.events(RealData.require());
+        EnrichedEvent[] corpus = events.toArray(EnrichedEvent[]::new);
+        Collections.shuffle(Arrays.asList(corpus), new Random(1));
+        RuleCorpus ruleCorpus = new RuleCorpus(RealData.require());
+        DetectionEngine[] engines = new DetectionEngine[ruleCounts.length];
+        for (int i = 0; i < engines.length; i++) {
+            engines[i] = RuleEvaluationBenchmark.engine(ruleCorpus.rules(ruleCounts[i]), "indexed");
+        }
+        long[] findings = new long[1];
+        DetectionEngine.Hits count = (detection, finding) -> findings[0]++;
+        EnrichedEvent[] batch = new EnrichedEvent[RuleEvaluationBenchmark.BATCH];
+        int[] cursor = new int[engines.length];
+        double[][] rates = new double[engines.length][rounds];
+        int warmUp = Math.max(1, rounds / 4);
+        for (int round = -warmUp; round < rounds; round++) {
+            for (int i = 0; i < engines.length; i++) {
+                long timed = 0;
+                long evaluated = 0;
+                long end = System.nanoTime() + sliceMillis * 1_000_000L;
+                do {
+                    for (int k = 0; k < batch.length; k++) { // untimed, as JMH's per-invocation setup
+                        batch[k] = TelemetryCorpus.decodedCopy(corpus[cursor[i]]);
+                        cursor[i] = (cursor[i] + 1) % corpus.length;
+                    }
+                    long start = System.nanoTime();
+                    for (EnrichedEvent e : batch) {
+                        engines[i].evaluate(e, count);
+                    }
+                    timed += System.nanoTime() - start;
+                    evaluated += batch.length;
+                } while (System.nanoTime() < end);
+                if (round >= 0) {
+                    rates[i][round] = evaluated * 1e9 / timed;
+                }
+            }
+        }
+        double[] median = new double[engines.length];
+        double[] ratio = new double[engines.length];
+        double[] low = new double[engines.length];
+        double[] high = new double[engines.length];
+        for (int i = 0; i < engines.length; i++) {
+            double[] perRound = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+                perRound[round] = rates[i][round] / rates[0][round];
+            }
+            Arrays.sort(perRound);
+            ratio[i] = perRound[rounds / 2];
+            low[i] = perRound[rounds / 4];
+            high[i] = perRound[(3 * rounds) / 4];
+            double[] sorted = rates[i].clone();
+            Arrays.sort(sorted);
+            median[i] = sorted[rounds / 2];
+        }
+        if (findings[0] == 0) {
+            throw new IllegalStateException("no rule matched any event: not the real-data set");
+        }
+        return new Result(ruleCounts.clone(), median, ratio, low, high);
+    }
+}
