@@ -35,6 +35,10 @@ public final class RuleScalingRatio {
             System.out.printf("%,6d rules: %,12.0f events/s (median of rounds); vs %d rules: %.3f (quartiles %.3f-%.3f)%n",
                     rules[i], r.eventsPerSecond()[i], rules[0], r.ratio()[i], r.ratioLow()[i], r.ratioHigh()[i]);
         }
+        for (int i = 0; i < rules.length; i++) { // for ./vigil bench
+            System.out.printf(java.util.Locale.ROOT, "SCALING rules=%d eps=%.0f ratio=%.4f low=%.4f high=%.4f%n",
+                    rules[i], r.eventsPerSecond()[i], r.ratio()[i], r.ratioLow()[i], r.ratioHigh()[i]);
+        }
         System.out.printf("RATIO rules_%d_vs_%d=%.3f%n", rules[rules.length - 1], rules[0], r.ratio()[rules.length - 1]);
     }
 

@@ -48,7 +48,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-costs", description = "Skip the cost runs (enrichment off, at-least-once, no Parquet).")
     boolean noCosts;
 
-    @Option(names = "--no-jmh", description = "Skip the rule engine's JMH benchmark (about 1 minute; needs ../shared/realdata).")
+    @Option(names = "--no-jmh", description = "Skip the rule engine's benchmarks, JMH and the rule counts in turn (about 1.5 minutes;"
+            + " needs ../shared/realdata).")
     boolean noJmh;
 
     @Option(names = "--profile", description = "Record one more pipeline pass with JDK Flight Recorder (not counted): writes"

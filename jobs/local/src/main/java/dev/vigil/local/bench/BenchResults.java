@@ -73,11 +73,14 @@ record BenchResults(BenchSettings settings, long backlogBytes, List<Measurement>
         sweep.forEach((n, m) -> md.append(String.format(Locale.ROOT, "| %d | %,.0f | %s |%n", n, m.medianEps(),
                 ten == null ? "" : String.format(Locale.ROOT, "%.2f", m.medianEps() / ten.medianEps()))));
         if (!jmh.isEmpty()) {
-            md.append("\nRule engine alone (JMH, one thread, indexed, fresh events, short schedule):\n\n| rules | events/s per core | ± |"
-                    + " x 10 rules |\n|---:|---:|---:|---:|\n");
+            md.append("\nRule engine alone (JMH, one thread, indexed, fresh events, short schedule; and the same work with the rule"
+                    + " counts in turn in one JVM, `RuleScalingRatio`, median of 20 rounds' ratios and quartiles):\n\n"
+                    + "| rules | events/s per core | ± | x 10 rules (JMH) | x 10 rules (in turn) |\n|---:|---:|---:|---:|---:|\n");
             RuleEngineJmh.Score jmh10 = jmh.get(10);
-            jmh.forEach((n, sc) -> md.append(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %s |%n", n, sc.eventsPerSecond(),
-                    sc.error(), jmh10 == null ? "" : String.format(Locale.ROOT, "%.2f", sc.eventsPerSecond() / jmh10.eventsPerSecond()))));
+            jmh.forEach((n, sc) -> md.append(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %s | %s |%n", n, sc.eventsPerSecond(),
+                    sc.error(), jmh10 == null ? "" : String.format(Locale.ROOT, "%.2f", sc.eventsPerSecond() / jmh10.eventsPerSecond()),
+                    Double.isNaN(sc.ratioInTurn()) ? "" : String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", sc.ratioInTurn(),
+                            sc.ratioLow(), sc.ratioHigh()))));
         }
         if (profile != null) {
             md.append(String.format(Locale.ROOT, "%nWhere the pipeline's CPU samples fall (one more pass under JFR, not counted; %,d samples,"
@@ -119,7 +122,12 @@ record BenchResults(BenchSettings settings, long backlogBytes, List<Measurement>
         ObjectNode sw = root.putObject("sweep");
         sweep.forEach((k, m) -> sw.put(Integer.toString(k), m.medianEps()));
         ObjectNode engine = root.putObject("ruleEngineJmh");
-        jmh.forEach((n, sc) -> engine.putObject(Integer.toString(n)).put("eps", sc.eventsPerSecond()).put("error", sc.error()));
+        jmh.forEach((n, sc) -> {
+            ObjectNode e = engine.putObject(Integer.toString(n)).put("eps", sc.eventsPerSecond()).put("error", sc.error());
+            if (!Double.isNaN(sc.ratioInTurn())) { // JSON has no NaN
+                e.put("ratioInTurn", sc.ratioInTurn()).put("ratioInTurnLow", sc.ratioLow()).put("ratioInTurnHigh", sc.ratioHigh());
+            }
+        });
         if (profile != null) {
             ObjectNode p = root.putObject("profile").put("samples", profile.samples());
             profile.byPart().keySet().forEach(part -> p.put(part, profile.share(part)));
