@@ -110,7 +110,7 @@ final class RequirementAnalysis {
     }
 
     /** A case-insensitive equality: decided exactly by the event's lower-cased {@value #DISPATCH_FIELD} text. */
-    private static boolean isFoldable(Glob g) {
+    static boolean isFoldable(Glob g) {
         return !g.caseSensitive() && g.shape() == Glob.Shape.EQUALS;
     }
 

@@ -78,11 +78,11 @@ public final class SigmaRuleSet {
         }
         groupByEventId = new HashMap<>();
         for (String id : eventIds) {
-            groupByEventId.put(id, new CandidateGroup(this.rules, RequirementAnalysis.EventIdContext.equalTo(id)));
+            groupByEventId.put(id, new CandidateGroup(this.rules, predicates, RequirementAnalysis.EventIdContext.equalTo(id)));
         }
-        otherEventId = new CandidateGroup(this.rules, RequirementAnalysis.EventIdContext.OTHER_ID);
-        absentEventId = new CandidateGroup(this.rules, RequirementAnalysis.EventIdContext.ABSENT_ID);
-        unknownEventId = new CandidateGroup(this.rules, RequirementAnalysis.EventIdContext.UNKNOWN_ID);
+        otherEventId = new CandidateGroup(this.rules, predicates, RequirementAnalysis.EventIdContext.OTHER_ID);
+        absentEventId = new CandidateGroup(this.rules, predicates, RequirementAnalysis.EventIdContext.ABSENT_ID);
+        unknownEventId = new CandidateGroup(this.rules, predicates, RequirementAnalysis.EventIdContext.UNKNOWN_ID);
     }
 
     public int size() {
@@ -111,10 +111,11 @@ public final class SigmaRuleSet {
         // no candidate, and for them nothing is stored in this long-lived object (with G1 every reference store
         // into an old object pays a write barrier with a memory fence).
         long[] marked = candidates;
-        groupFor(event).markCandidates(event, marked);
+        CandidateGroup group = groupFor(event);
+        group.markCandidates(event, marked);
         for (int w = 0; w < marked.length; w++) {
             if (marked[w] != 0) {
-                evaluateCandidates(event, marked, w, matched);
+                evaluateCandidates(group, event, marked, w, matched);
                 return;
             }
         }
@@ -125,14 +126,14 @@ public final class SigmaRuleSet {
      * few percent of events have a candidate): kept out of {@link #forEachMatch}, the compiler inlines the
      * candidate selection, which every event runs, into it instead (measured with JMH at 1,000 rules).
      */
-    private void evaluateCandidates(EventFields event, long[] marked, int w, IntConsumer matched) {
+    private void evaluateCandidates(CandidateGroup group, EventFields event, long[] marked, int w, IntConsumer matched) {
         PreparedEvent prepared = this.prepared.reset(event);
         for (; w < marked.length; w++) {
             long bits = marked[w];
             while (bits != 0) {
                 int i = (w << 6) + Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;
-                if (predicates[i].test(prepared)) {
+                if (group.predicates[i].test(prepared)) {
                     matched.accept(i);
                 }
             }
@@ -175,12 +176,15 @@ public final class SigmaRuleSet {
     private static final class CandidateGroup {
 
         private final long[] always;
+        /** The rules' predicates with the group's EventID decided (null for rules not in the group). */
+        private final EventPredicate[] predicates;
         private final String[] fields;
         private final LiteralAutomaton[] automata;
         private final int rules;
 
-        CandidateGroup(SigmaRule[] all, RequirementAnalysis.EventIdContext context) {
+        CandidateGroup(SigmaRule[] all, EventPredicate[] shared, RequirementAnalysis.EventIdContext context) {
             always = new long[(all.length + 63) >>> 6];
+            predicates = new EventPredicate[all.length];
             Map<String, List<LiteralAutomaton.Entry>> byField = new LinkedHashMap<>();
             int in = 0;
             for (int i = 0; i < all.length; i++) {
@@ -189,6 +193,7 @@ public final class SigmaRuleSet {
                     continue;
                 }
                 in++;
+                predicates[i] = EventIdFolding.fold(shared[i], context);
                 if (r.always()) {
                     always[i >>> 6] |= 1L << i;
                     continue;
