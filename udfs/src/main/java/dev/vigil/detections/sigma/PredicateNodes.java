@@ -13,6 +13,28 @@ final class PredicateNodes {
 
     private PredicateNodes() {}
 
+    /**
+     * Calls {@code leaf} with every node of {@code p} below its and / or / not / logsource structure: field tests,
+     * remembered tests and any other predicate.
+     */
+    static void forEachLeaf(EventPredicate p, java.util.function.Consumer<EventPredicate> leaf) {
+        if (p instanceof AllOf all) {
+            for (EventPredicate part : all.parts()) {
+                forEachLeaf(part, leaf);
+            }
+        } else if (p instanceof AnyOf any) {
+            for (EventPredicate part : any.parts()) {
+                forEachLeaf(part, leaf);
+            }
+        } else if (p instanceof Not not) {
+            forEachLeaf(not.inner(), leaf);
+        } else if (p instanceof LogsourceCondition logsource) {
+            forEachLeaf(logsource.inner(), leaf);
+        } else {
+            leaf.accept(p);
+        }
+    }
+
     /** Every part holds (short-circuit, in order). */
     record AllOf(EventPredicate[] parts) implements EventPredicate {
         @Override

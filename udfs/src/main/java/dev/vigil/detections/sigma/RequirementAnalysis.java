@@ -150,24 +150,14 @@ final class RequirementAnalysis {
 
     /** Every lower-cased literal a rule compares {@value #DISPATCH_FIELD} with for equality (case-insensitively). */
     static void collectDispatchValues(EventPredicate p, Set<String> out) {
-        if (p instanceof PredicateNodes.AllOf all) {
-            for (EventPredicate part : all.parts()) {
-                collectDispatchValues(part, out);
-            }
-        } else if (p instanceof PredicateNodes.AnyOf any) {
-            for (EventPredicate part : any.parts()) {
-                collectDispatchValues(part, out);
-            }
-        } else if (p instanceof PredicateNodes.Not not) {
-            collectDispatchValues(not.inner(), out);
-        } else if (p instanceof PredicateNodes.LogsourceCondition logsource) {
-            collectDispatchValues(logsource.inner(), out);
-        } else if (p instanceof PredicateNodes.StringFieldTest test && test.field().equals(DISPATCH_FIELD)) {
-            for (Glob g : test.globs()) {
-                if (isFoldable(g)) {
-                    out.add(g.literal());
+        PredicateNodes.forEachLeaf(p, leaf -> {
+            if (leaf instanceof PredicateNodes.StringFieldTest test && test.field().equals(DISPATCH_FIELD)) {
+                for (Glob g : test.globs()) {
+                    if (isFoldable(g)) {
+                        out.add(g.literal());
+                    }
                 }
             }
-        }
+        });
     }
 }

@@ -41,21 +41,11 @@ final class SharedTests {
     }
 
     private void collect(EventPredicate p, Set<String> keys) {
-        if (p instanceof PredicateNodes.AllOf all) {
-            for (EventPredicate part : all.parts()) {
-                collect(part, keys);
+        PredicateNodes.forEachLeaf(p, leaf -> {
+            if (leaf instanceof PredicateNodes.StringFieldTest test) {
+                keys.add(test.key());
             }
-        } else if (p instanceof PredicateNodes.AnyOf any) {
-            for (EventPredicate part : any.parts()) {
-                collect(part, keys);
-            }
-        } else if (p instanceof PredicateNodes.Not not) {
-            collect(not.inner(), keys);
-        } else if (p instanceof PredicateNodes.LogsourceCondition logsource) {
-            collect(logsource.inner(), keys);
-        } else if (p instanceof PredicateNodes.StringFieldTest test) {
-            keys.add(test.key());
-        }
+        });
     }
 
     /** {@code p} with its shared tests replaced by their one remembered instance. */

@@ -12,28 +12,13 @@ class EventIdFoldingTest {
 
     private static List<String> fields(EventPredicate p) {
         List<String> out = new ArrayList<>();
-        collect(p, out);
+        PredicateNodes.forEachLeaf(p, leaf -> {
+            EventPredicate test = leaf instanceof PredicateNodes.Remembered r ? r.test() : leaf;
+            if (test instanceof PredicateNodes.StringFieldTest t) {
+                out.add(t.field());
+            }
+        });
         return out;
-    }
-
-    private static void collect(EventPredicate p, List<String> out) {
-        if (p instanceof PredicateNodes.AllOf all) {
-            for (EventPredicate part : all.parts()) {
-                collect(part, out);
-            }
-        } else if (p instanceof PredicateNodes.AnyOf any) {
-            for (EventPredicate part : any.parts()) {
-                collect(part, out);
-            }
-        } else if (p instanceof PredicateNodes.Not not) {
-            collect(not.inner(), out);
-        } else if (p instanceof PredicateNodes.LogsourceCondition logsource) {
-            collect(logsource.inner(), out);
-        } else if (p instanceof PredicateNodes.Remembered r) {
-            collect(r.test(), out);
-        } else if (p instanceof PredicateNodes.StringFieldTest test) {
-            out.add(test.field());
-        }
     }
 
     @Test

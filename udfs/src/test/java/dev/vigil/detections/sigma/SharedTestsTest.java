@@ -16,26 +16,12 @@ class SharedTestsTest {
 
     private static List<PredicateNodes.Remembered> remembered(EventPredicate p) {
         List<PredicateNodes.Remembered> out = new ArrayList<>();
-        collect(p, out);
+        PredicateNodes.forEachLeaf(p, leaf -> {
+            if (leaf instanceof PredicateNodes.Remembered r) {
+                out.add(r);
+            }
+        });
         return out;
-    }
-
-    private static void collect(EventPredicate p, List<PredicateNodes.Remembered> out) {
-        if (p instanceof PredicateNodes.Remembered r) {
-            out.add(r);
-        } else if (p instanceof PredicateNodes.AllOf all) {
-            for (EventPredicate part : all.parts()) {
-                collect(part, out);
-            }
-        } else if (p instanceof PredicateNodes.AnyOf any) {
-            for (EventPredicate part : any.parts()) {
-                collect(part, out);
-            }
-        } else if (p instanceof PredicateNodes.Not not) {
-            collect(not.inner(), out);
-        } else if (p instanceof PredicateNodes.LogsourceCondition logsource) {
-            collect(logsource.inner(), out);
-        }
     }
 
     @Test
