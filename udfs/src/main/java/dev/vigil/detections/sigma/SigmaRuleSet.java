@@ -33,8 +33,6 @@ import java.util.function.IntConsumer;
 public final class SigmaRuleSet {
 
     private final SigmaRule[] rules;
-    /** What the index evaluates: the rules' predicates with the tests they share answered once per event. */
-    private final EventPredicate[] predicates;
     private final boolean indexed;
 
     private final Map<String, CandidateGroup> groupByEventId;
@@ -61,17 +59,19 @@ public final class SigmaRuleSet {
         this.rules = rules.toArray(SigmaRule[]::new);
         this.indexed = indexed;
         this.candidates = new long[(this.rules.length + 63) >>> 6];
+        if (!indexed) {
+            groupByEventId = Map.of();
+            otherEventId = absentEventId = unknownEventId = null;
+            prepared = null;
+            return;
+        }
+        // what the index evaluates: the rules' predicates with the tests they share answered once per event
         SharedTests shared = SharedTests.of(this.rules);
-        predicates = new EventPredicate[this.rules.length];
+        EventPredicate[] predicates = new EventPredicate[this.rules.length];
         for (int i = 0; i < predicates.length; i++) {
             predicates[i] = shared.rewrite(this.rules[i].predicate());
         }
         prepared = new PreparedEvent().rememberingUpTo(shared.count());
-        if (!indexed) {
-            groupByEventId = Map.of();
-            otherEventId = absentEventId = unknownEventId = null;
-            return;
-        }
         TreeSet<String> eventIds = new TreeSet<>();
         for (SigmaRule r : this.rules) {
             RequirementAnalysis.collectDispatchValues(r.predicate(), eventIds);
