@@ -1,5 +1,9 @@
 package dev.vigil.detections.sigma;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
 /**
  * A predicate as it evaluates on events of one {@link RequirementAnalysis.EventIdContext}: tests of the
  * {@value RequirementAnalysis#DISPATCH_FIELD} decided, and the branches they decide pruned. A candidate of the
@@ -23,34 +27,10 @@ final class EventIdFolding {
             return inner == r.test() ? r : inner;
         }
         if (p instanceof PredicateNodes.AllOf all) {
-            java.util.List<EventPredicate> parts = new java.util.ArrayList<>();
-            boolean changed = false;
-            for (EventPredicate part : all.parts()) {
-                EventPredicate f = foldKnown(part, context);
-                changed |= f != part;
-                if (f == EventPredicate.NEVER) {
-                    return EventPredicate.NEVER;
-                }
-                if (f != EventPredicate.ALWAYS) {
-                    parts.add(f);
-                }
-            }
-            return changed ? EventPredicate.and(parts) : p;
+            return foldJunction(p, all.parts(), context, EventPredicate.NEVER, EventPredicate.ALWAYS, EventPredicate::and);
         }
         if (p instanceof PredicateNodes.AnyOf any) {
-            java.util.List<EventPredicate> parts = new java.util.ArrayList<>();
-            boolean changed = false;
-            for (EventPredicate part : any.parts()) {
-                EventPredicate f = foldKnown(part, context);
-                changed |= f != part;
-                if (f == EventPredicate.ALWAYS) {
-                    return EventPredicate.ALWAYS;
-                }
-                if (f != EventPredicate.NEVER) {
-                    parts.add(f);
-                }
-            }
-            return changed ? EventPredicate.or(parts) : p;
+            return foldJunction(p, any.parts(), context, EventPredicate.ALWAYS, EventPredicate.NEVER, EventPredicate::or);
         }
         if (p instanceof PredicateNodes.Not not) {
             EventPredicate f = foldKnown(not.inner(), context);
@@ -73,5 +53,27 @@ final class EventIdFolding {
             return any ? EventPredicate.ALWAYS : EventPredicate.NEVER;
         }
         return p;
+    }
+
+    /**
+     * An and (or an or) with its parts folded: {@code absorbing} as soon as one part folds to it (false for and,
+     * true for or), parts folding to {@code neutral} dropped; {@code p} itself when no part changed.
+     */
+    private static EventPredicate foldJunction(EventPredicate p, EventPredicate[] parts,
+                                               RequirementAnalysis.EventIdContext context, EventPredicate absorbing,
+                                               EventPredicate neutral, Function<List<EventPredicate>, EventPredicate> join) {
+        List<EventPredicate> kept = new ArrayList<>();
+        boolean changed = false;
+        for (EventPredicate part : parts) {
+            EventPredicate f = foldKnown(part, context);
+            changed |= f != part;
+            if (f == absorbing) {
+                return absorbing;
+            }
+            if (f != neutral) {
+                kept.add(f);
+            }
+        }
+        return changed ? join.apply(kept) : p;
     }
 }

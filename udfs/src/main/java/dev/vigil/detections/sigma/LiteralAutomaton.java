@@ -628,55 +628,7 @@ final class LiteralAutomaton {
      * kind: the exact test of a list of plain values, for {@link PredicateNodes.StringFieldTest}.
      */
     boolean matchesAny(String lower) {
-        int n = lower.length();
-        if (n == 0) {
-            return emptyRules.length > 0;
-        }
-        int node = 0;
-        for (int i = 0, limit = Math.min(n, prefixDepth); i < limit; i++) {
-            node = prefixTrie.child(node, classOf(lower.charAt(i)));
-            if (node == 0) {
-                break;
-            }
-            int t = prefixTerminal[node];
-            if (t >= 0 && (startsRules[t] != null || (i + 1 == n && equalsRules[t] != null))) {
-                return true;
-            }
-        }
-        node = 0;
-        for (int i = n - 1, stop = Math.max(0, n - suffixDepth); i >= stop && suffixDepth > 0; i--) {
-            node = suffixTrie.child(node, classOf(lower.charAt(i)));
-            if (node == 0) {
-                break;
-            }
-            if (suffixTerminal[node] >= 0) {
-                return true;
-            }
-        }
-        if (containsRules.length > 0 && containsDelta != null) {
-            int row = 0;
-            for (int i = 0; i < n; i++) {
-                row = containsDelta[row | classOf(lower.charAt(i))];
-                if (row < 0) {
-                    return true; // every literal here is wanted: any literal ending is a match
-                }
-            }
-        } else if (containsRules.length > 0) {
-            int state = 0;
-            for (int i = 0; i < n; i++) {
-                int c = classOf(lower.charAt(i));
-                int next = containsTrie.child(state, c);
-                while (next == 0 && state != 0) {
-                    state = containsFail[state];
-                    next = containsTrie.child(state, c);
-                }
-                state = next;
-                if (state != 0 && (containsTerminal[state] >= 0 || containsOutputLink[state] >= 0)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return decide(lower, true) == AsciiFold.YES;
     }
 
     /**
@@ -686,6 +638,14 @@ final class LiteralAutomaton {
      * {@link AsciiFold#UNDECIDED} when a character that could decide is not ASCII: then call {@code matchesAny}.
      */
     int matchesAnyFolded(String text) {
+        return decide(text, false);
+    }
+
+    /**
+     * {@code lowered}: the text is lower-cased and may hold any character (the answer is then YES or NO);
+     * otherwise its ASCII letters are folded, and a non-ASCII character where it could matter leaves it UNDECIDED.
+     */
+    private int decide(String text, boolean lowered) {
         int n = text.length();
         if (n == 0) {
             return emptyRules.length > 0 ? AsciiFold.YES : AsciiFold.NO;
@@ -694,11 +654,11 @@ final class LiteralAutomaton {
         int node = 0;
         for (int i = 0, limit = Math.min(n, prefixDepth); i < limit; i++) {
             char c = text.charAt(i);
-            if (c >= 128) {
+            if (c >= 128 && !lowered) {
                 undecided = true;
                 break;
             }
-            node = prefixTrie.child(node, asciiClass[c]);
+            node = prefixTrie.child(node, classOf(c));
             if (node == 0) {
                 break;
             }
@@ -710,11 +670,11 @@ final class LiteralAutomaton {
         node = 0;
         for (int i = n - 1, stop = Math.max(0, n - suffixDepth); i >= stop && suffixDepth > 0; i--) {
             char c = text.charAt(i);
-            if (c >= 128) {
+            if (c >= 128 && !lowered) {
                 undecided = true;
                 break;
             }
-            node = suffixTrie.child(node, asciiClass[c]);
+            node = suffixTrie.child(node, classOf(c));
             if (node == 0) {
                 break;
             }
@@ -724,36 +684,29 @@ final class LiteralAutomaton {
         }
         if (containsRules.length > 0) {
             // a literal found in a run of ASCII characters is in the lower-cased text too; a non-ASCII character
-            // may lower-case to ASCII and complete one, so a text with one and no literal is undecided
-            if (containsDelta != null) {
-                int row = 0;
-                for (int i = 0; i < n; i++) {
-                    char c = text.charAt(i);
-                    if (c >= 128) {
-                        return AsciiFold.UNDECIDED;
-                    }
-                    row = containsDelta[row | asciiClass[c]];
-                    if (row < 0) {
-                        return AsciiFold.YES;
-                    }
+            // may lower-case to ASCII and complete one, so an unlowered text with one and no literal is undecided
+            int state = 0;
+            for (int i = 0; i < n; i++) {
+                char c = text.charAt(i);
+                if (c >= 128 && !lowered) {
+                    return AsciiFold.UNDECIDED;
                 }
-            } else {
-                int state = 0;
-                for (int i = 0; i < n; i++) {
-                    char c = text.charAt(i);
-                    if (c >= 128) {
-                        return AsciiFold.UNDECIDED;
+                int cls = classOf(c);
+                if (containsDelta != null) {
+                    state = containsDelta[state | cls];
+                    if (state < 0) {
+                        return AsciiFold.YES; // every literal here is wanted: any literal ending is a match
                     }
-                    int cls = asciiClass[c];
-                    int next = containsTrie.child(state, cls);
-                    while (next == 0 && state != 0) {
-                        state = containsFail[state];
-                        next = containsTrie.child(state, cls);
-                    }
-                    state = next;
-                    if (state != 0 && (containsTerminal[state] >= 0 || containsOutputLink[state] >= 0)) {
-                        return AsciiFold.YES;
-                    }
+                    continue;
+                }
+                int next = containsTrie.child(state, cls);
+                while (next == 0 && state != 0) {
+                    state = containsFail[state];
+                    next = containsTrie.child(state, cls);
+                }
+                state = next;
+                if (state != 0 && (containsTerminal[state] >= 0 || containsOutputLink[state] >= 0)) {
+                    return AsciiFold.YES;
                 }
             }
         }
