@@ -26,7 +26,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * every string value a rule compares (not regexes, numbers, CIDRs, field references) carries a replica tag
  * ({@code \cmd.exe} → {@code \cmd.exe~r3}, wildcards kept where they were). Replicas keep the originals'
  * shapes, fields, logsources and literal lengths, so they cost what real rules cost, but do not all match the
- * same events: a set of 1,000 rules looks like 1,000 different rules to the index.
+ * same events: a set of 1,000 rules looks like 1,000 different rules to the index. A rule with no value to tag
+ * (one that tests only EventIDs, numbers, regexes, ...) is not replicated: its replica would be the same rule
+ * again, matching the same events, which no real rule set holds.
  */
 public final class RuleCorpus {
 
@@ -36,6 +38,8 @@ public final class RuleCorpus {
 
     private final List<Map<?, ?>> documents = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
+    /** The documents whose replicas differ from them, in load order. */
+    private final List<Integer> replicable = new ArrayList<>();
     private final SigmaRuleCompiler compiler = new SigmaRuleCompiler(LogsourceMapping.windows(), Map.of());
 
     /** Every rule document under {@code <realdata>/sigma}, in the order {@code SigmaRuleLoader} loads them. */
@@ -78,6 +82,27 @@ public final class RuleCorpus {
         if (documents.isEmpty()) {
             throw new IllegalArgumentException("no Sigma rule under " + directory);
         }
+        for (int i = 0; i < documents.size(); i++) {
+            if (!replicate(documents.get(i), 1).get("detection").equals(documents.get(i).get("detection"))) {
+                replicable.add(i);
+            }
+        }
+    }
+
+    /** The document (its index) and replica number (0: the real rule) at position {@code i} of a set of {@code n}. */
+    private int[] source(int i, int n) {
+        int real = documents.size();
+        if (n <= real) {
+            return new int[] {i * real / n, 0};
+        }
+        if (i < real) {
+            return new int[] {i, 0};
+        }
+        if (replicable.isEmpty()) {
+            throw new IllegalStateException("no rule under the corpus has a value to vary: cannot make " + n);
+        }
+        int k = i - real;
+        return new int[] {replicable.get(k % replicable.size()), 1 + k / replicable.size()};
     }
 
     /** How many real rules there are. */
@@ -87,19 +112,13 @@ public final class RuleCorpus {
 
     /**
      * {@code n} rules: fewer than the real ones → real rules spread evenly over the set (every k-th, so a small
-     * set is not all from one folder); more → all real rules, then replica 1 of each, replica 2, ...
+     * set is not all from one folder); more → all real rules, then replica 1 of each replicable one, replica 2, ...
      */
     public List<SigmaRule> rules(int n) {
-        int real = documents.size();
         List<SigmaRule> out = new ArrayList<>(n);
-        if (n <= real) {
-            for (int i = 0; i < n; i++) {
-                out.add(compile(i * real / n, 0));
-            }
-            return out;
-        }
         for (int i = 0; i < n; i++) {
-            out.add(compile(i % real, i / real));
+            int[] source = source(i, n);
+            out.add(compile(source[0], source[1]));
         }
         return out;
     }
@@ -109,12 +128,10 @@ public final class RuleCorpus {
      * literals), for writing {@code n} rule files.
      */
     public List<Map<?, ?>> documents(int n) {
-        int real = documents.size();
         List<Map<?, ?>> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            int index = n <= real ? i * real / n : i % real;
-            int replica = n <= real ? 0 : i / real;
-            out.add(replica == 0 ? documents.get(index) : replicate(documents.get(index), replica));
+            int[] source = source(i, n);
+            out.add(source[1] == 0 ? documents.get(source[0]) : replicate(documents.get(source[0]), source[1]));
         }
         return out;
     }

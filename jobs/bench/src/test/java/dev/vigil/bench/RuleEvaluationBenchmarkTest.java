@@ -31,6 +31,8 @@ class RuleEvaluationBenchmarkTest {
         assertThat(rules).hasSize(1000);
         assertThat(new HashSet<>(rules.stream().map(SigmaRule::id).toList())).hasSize(1000);
         assertThat(corpus.rules(10)).hasSize(10);
+        // no replica is a copy of another rule's detection (a rule testing only EventIDs has no replica)
+        assertThat(new HashSet<>(corpus.documents(1000).stream().map(d -> d.get("detection")).toList())).hasSize(1000);
 
         List<EnrichedEvent> events = TelemetryCorpus.events(RealData.require());
         assertThat(events).hasSize(7_073);
@@ -45,7 +47,14 @@ class RuleEvaluationBenchmarkTest {
             assertThat(actual).as("event %s", e.getEvent().getEventId()).isEqualTo(expected);
             findings += expected.size();
         }
-        assertThat(findings).as("findings of 1,000 rules over a quarter of the corpus").isGreaterThan(50);
+        // the 1,000 hold the 128 real rules, whose hits the replicas (with tagged values) can only add to
+        DetectionEngine real = RuleEvaluationBenchmark.engine(corpus.rules(128), "indexed");
+        int[] realFindings = new int[1];
+        for (EnrichedEvent e : events.subList(0, events.size() / 4)) {
+            real.evaluate(e, (detection, finding) -> realFindings[0]++);
+        }
+        assertThat(realFindings[0]).as("findings of the real rules over a quarter of the corpus").isGreaterThan(30);
+        assertThat(findings).as("findings of 1,000 rules over a quarter of the corpus").isGreaterThanOrEqualTo(realFindings[0]);
     }
 
     @Test
