@@ -120,6 +120,10 @@ final class PredicateNodes {
             // Interned: event maps built by Jackson (and Java literals) hold interned names, so a map lookup
             // matches by reference and need not read the event's key; 1,000 rules also share one copy.
             this.field = field.intern();
+            globs = globs.clone();
+            for (int i = 0; i < globs.length; i++) {
+                globs[i] = globs[i].compact();
+            }
             this.globs = globs;
             List<LiteralAutomaton.Entry> anchored = new ArrayList<>();
             List<Glob> anchoredGlobs = new ArrayList<>();
