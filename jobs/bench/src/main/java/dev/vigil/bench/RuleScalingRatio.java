@@ -22,8 +22,13 @@ import java.util.Random;
  */
 public final class RuleScalingRatio {
 
-    /** Events per second per rule count (median over the rounds), and each count's ratio to the first's. */
-    public record Result(int[] rules, double[] eventsPerSecond, double[] ratio, double[] ratioLow, double[] ratioHigh) {}
+    /**
+     * Events per second per rule count (median over the rounds), each count's ratio to the first's, and the rules
+     * the index had evaluated in full per event ({@code SigmaRuleSet#rulesEvaluated}): what the rate pays for
+     * beyond reading and scanning the event.
+     */
+    public record Result(int[] rules, double[] eventsPerSecond, double[] ratio, double[] ratioLow, double[] ratioHigh,
+                         double[] rulesEvaluatedPerEvent) {}
 
     private RuleScalingRatio() {}
 
@@ -32,8 +37,9 @@ public final class RuleScalingRatio {
                 : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         Result r = measure(rules, Long.getLong("slice.ms", 150), Integer.getInteger("rounds", 40));
         for (int i = 0; i < rules.length; i++) {
-            System.out.printf("%,6d rules: %,12.0f events/s (median of rounds); vs %d rules: %.3f (quartiles %.3f-%.3f)%n",
-                    rules[i], r.eventsPerSecond()[i], rules[0], r.ratio()[i], r.ratioLow()[i], r.ratioHigh()[i]);
+            System.out.printf("%,6d rules: %,12.0f events/s (median of rounds); vs %d rules: %.3f (quartiles %.3f-%.3f);"
+                    + " %.4f rules evaluated per event%n", rules[i], r.eventsPerSecond()[i], rules[0], r.ratio()[i],
+                    r.ratioLow()[i], r.ratioHigh()[i], r.rulesEvaluatedPerEvent()[i]);
         }
         for (int i = 0; i < rules.length; i++) { // for ./vigil bench
             System.out.printf(java.util.Locale.ROOT, "SCALING rules=%d eps=%.0f ratio=%.4f low=%.4f high=%.4f%n",
@@ -56,6 +62,7 @@ public final class RuleScalingRatio {
         DetectionEngine.Hits count = (detection, finding) -> findings[0]++;
         EnrichedEvent[] batch = new EnrichedEvent[RuleEvaluationBenchmark.BATCH];
         int[] cursor = new int[engines.length];
+        long[] evaluatedEvents = new long[engines.length];
         double[][] rates = new double[engines.length][rounds];
         int warmUp = Math.max(1, rounds / 4);
         for (int round = -warmUp; round < rounds; round++) {
@@ -74,6 +81,7 @@ public final class RuleScalingRatio {
                     }
                     timed += System.nanoTime() - start;
                     evaluated += batch.length;
+                    evaluatedEvents[i] += batch.length;
                 } while (System.nanoTime() < end);
                 if (round >= 0) {
                     rates[i][round] = evaluated * 1e9 / timed;
@@ -84,7 +92,9 @@ public final class RuleScalingRatio {
         double[] ratio = new double[engines.length];
         double[] low = new double[engines.length];
         double[] high = new double[engines.length];
+        double[] perEvent = new double[engines.length];
         for (int i = 0; i < engines.length; i++) {
+            perEvent[i] = (double) engines[i].sigmaRulesEvaluated() / evaluatedEvents[i];
             double[] perRound = new double[rounds];
             for (int round = 0; round < rounds; round++) {
                 perRound[round] = rates[i][round] / rates[0][round];
@@ -100,6 +110,6 @@ public final class RuleScalingRatio {
         if (findings[0] == 0) {
             throw new IllegalStateException("no rule matched any event: not the real-data set");
         }
-        return new Result(ruleCounts.clone(), median, ratio, low, high);
+        return new Result(ruleCounts.clone(), median, ratio, low, high, perEvent);
     }
 }

@@ -64,6 +64,10 @@ class RuleEvaluationBenchmarkTest {
         assertThat(r.eventsPerSecond()[1]).isPositive();
         assertThat(r.ratio()[0]).isEqualTo(1.0);
         assertThat(r.ratio()[1]).isPositive().isBetween(r.ratioLow()[1], r.ratioHigh()[1]);
+        for (int i = 0; i < 2; i++) {
+            assertThat(r.rulesEvaluatedPerEvent()[i]).as("%d rules: some evaluated, far from all", r.rules()[i])
+                    .isPositive().isLessThan(r.rules()[i] / 10.0);
+        }
     }
 
     @Test

@@ -150,6 +150,11 @@ public final class DetectionEngine {
         return runs;
     }
 
+    /** Sigma rules evaluated in full so far ({@link SigmaRuleSet#rulesEvaluated}). */
+    public long sigmaRulesEvaluated() {
+        return sigma.rulesEvaluated();
+    }
+
     /** Ids the selection names that no loaded detection has: typos, or detections since removed. */
     public List<String> unknownSelectedIds() {
         List<String> unknown = new ArrayList<>();

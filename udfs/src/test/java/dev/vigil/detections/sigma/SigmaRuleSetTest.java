@@ -206,6 +206,10 @@ class SigmaRuleSetTest {
         assertThat(regex).as("regex rule: always evaluated").hasValue(6);
         assertThat(opaque).as("a predicate the index cannot read: always evaluated").hasValue(6);
         assertThat(literal).as("literal rule: evaluated only when its literal is there").hasValue(2);
+        assertThat(index.rulesEvaluated()).as("the rule evaluations counted").isEqualTo(6 + 6 + 2);
+        SigmaRuleSet unindexed = SigmaRuleSet.unindexed(rules);
+        matches(unindexed, new MapEventFields(Map.of("F", "nothing")));
+        assertThat(unindexed.rulesEvaluated()).as("unindexed: every rule").isEqualTo(3);
     }
 
     @Test
@@ -225,6 +229,7 @@ class SigmaRuleSetTest {
         assertThat(matches(index, new MapEventFields(Map.of("EventID", 3, "Channel", sysmon, "CommandLine", "x")))).isEmpty();
         assertThat(matches(index, new MapEventFields(Map.of("Channel", sysmon, "CommandLine", "x")))).isEmpty();
         assertThat(evaluated).as("only the EventID 1 and 4688 events").hasValue(2);
+        assertThat(index.rulesEvaluated()).isEqualTo(2);
     }
 
     @Test

@@ -64,6 +64,8 @@ public final class DetectionEvaluator extends ProcessFunction<EnrichedEvent, Ale
         getRuntimeContext().getMetricGroup().gauge("detectionsLoaded", () -> refs.length);
         int rejected = catalog.sigma().rejected().size();
         getRuntimeContext().getMetricGroup().gauge("sigmaRulesRejected", () -> rejected);
+        // a running total: its rate over numRecordsInPerSecond is the rules evaluated per event, the index's work
+        getRuntimeContext().getMetricGroup().gauge("sigmaRulesEvaluated", engine::sigmaRulesEvaluated);
         hits = this::onHit;
     }
 
