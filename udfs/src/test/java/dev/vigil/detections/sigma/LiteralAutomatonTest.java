@@ -122,6 +122,49 @@ class LiteralAutomatonTest {
         }
     }
 
+    /**
+     * Many {@code contains} literals, some short (so no skipping): a complete DFA would exceed
+     * {@link LiteralAutomaton#MAX_DFA_ENTRIES} and the index scans with the double-array trie and failure links.
+     */
+    @Test
+    void largeAutomataScanWithTheTrieAsABruteForceSearch() {
+        Random r = new Random(31);
+        Requirement.Kind[] kinds = Requirement.Kind.values();
+        int withHits = 0;
+        for (int round = 0; round < 8; round++) {
+            List<LiteralAutomaton.Entry> entries = new ArrayList<>();
+            List<String> pieces = new ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                Requirement.Kind kind = r.nextInt(5) == 0 ? kinds[r.nextInt(kinds.length)] : Requirement.Kind.CONTAINS;
+                String literal = literal(r, 3);
+                for (int k = r.nextInt(5); k > 0 || literal.isEmpty(); k--) {
+                    literal += LONG_LITERAL_PIECES[r.nextInt(LONG_LITERAL_PIECES.length)] + literal(r, 2);
+                }
+                entries.add(new LiteralAutomaton.Entry(kind, literal, r.nextInt(128)));
+                pieces.add(literal);
+            }
+            LiteralAutomaton automaton = LiteralAutomaton.forIndex(entries);
+            assertThat(automaton.scansContainsWithTrie()).as("large enough for the trie").isTrue();
+            for (int t = 0; t < 1_000; t++) {
+                StringBuilder b = new StringBuilder();
+                for (int k = r.nextInt(8); k > 0; k--) {
+                    String piece = pieces.get(r.nextInt(pieces.size()));
+                    int from = r.nextInt(piece.length());
+                    piece = piece.substring(from, from + r.nextInt(piece.length() - from + 1));
+                    b.append(r.nextBoolean() ? piece.toUpperCase(Locale.ROOT) : piece).append(random(r, 2));
+                }
+                String text = b.toString();
+                String lower = text.toLowerCase(Locale.ROOT);
+                TreeSet<Integer> expected = bruteForce(entries, lower);
+                assertThat(scanned(automaton, text)).as("'%s'", text).isEqualTo(expected);
+                assertThat(automaton.matchesAny(lower)).as("'%s'", text).isEqualTo(!expected.isEmpty());
+                assertFoldedAgrees(automaton.matchesAnyFolded(text), text, !expected.isEmpty(), entries);
+                withHits += expected.isEmpty() ? 0 : 1;
+            }
+        }
+        assertThat(withHits).as("texts holding some literal, of 8,000").isBetween(2_000, 7_000);
+    }
+
     /** A folded answer is the lower-cased text's answer, and only a text with a non-ASCII character is undecided. */
     private static void assertFoldedAgrees(int folded, String text, boolean expected, List<LiteralAutomaton.Entry> entries) {
         if (folded == AsciiFold.UNDECIDED) {
