@@ -74,6 +74,40 @@ final class RequirementAnalysis {
         return Requirement.ALWAYS;
     }
 
+    /**
+     * {@code p} with, in each and on the path to the requirement the index checks, the part that requirement came
+     * from moved last. A rule is evaluated because that part's literal is in the event, so the part is most
+     * likely true; the other parts decide whether the rule matches, and evaluated first they often end it before
+     * the indexed part's values are read (values not in the caches: a candidate's rule was not evaluated on the
+     * events before). The same answer: an and of side-effect-free tests does not depend on their order.
+     */
+    static EventPredicate indexedPartLast(EventPredicate p, EventIdContext context) {
+        if (p instanceof PredicateNodes.LogsourceCondition logsource) {
+            return new PredicateNodes.LogsourceCondition(indexedPartLast(logsource.inner(), context));
+        }
+        if (!(p instanceof PredicateNodes.AllOf all) || all.parts().length < 2) {
+            return p;
+        }
+        EventPredicate[] parts = all.parts();
+        List<Requirement> requirements = new ArrayList<>(parts.length);
+        for (EventPredicate part : parts) {
+            requirements.add(of(part, context));
+        }
+        Requirement chosen = Requirement.allOf(requirements);
+        int indexed = requirements.indexOf(chosen);
+        if (chosen.always() || chosen.never() || indexed < 0) {
+            return p;
+        }
+        EventPredicate[] ordered = new EventPredicate[parts.length];
+        for (int i = 0, j = 0; i < parts.length; i++) {
+            if (i != indexed) {
+                ordered[j++] = parts[i];
+            }
+        }
+        ordered[parts.length - 1] = indexedPartLast(parts[indexed], context);
+        return new PredicateNodes.AllOf(ordered);
+    }
+
     private static Requirement ofFieldTest(PredicateNodes.StringFieldTest test, EventIdContext context) {
         boolean dispatch = test.field().equals(DISPATCH_FIELD);
         if (dispatch && context.kind() == EventIdContext.Kind.ABSENT) {

@@ -69,22 +69,18 @@ public final class SigmaRuleSet {
         }
         // what the index evaluates: the rules' predicates with the tests they share answered once per event
         SharedTests shared = SharedTests.of(this.rules);
-        EventPredicate[] predicates = new EventPredicate[this.rules.length];
-        for (int i = 0; i < predicates.length; i++) {
-            predicates[i] = shared.rewrite(this.rules[i].predicate());
-        }
-        prepared = new PreparedEvent().rememberingUpTo(shared.count());
         TreeSet<String> eventIds = new TreeSet<>();
         for (SigmaRule r : this.rules) {
             RequirementAnalysis.collectDispatchValues(r.predicate(), eventIds);
         }
         groupByEventId = new HashMap<>();
         for (String id : eventIds) {
-            groupByEventId.put(id, new CandidateGroup(this.rules, predicates, RequirementAnalysis.EventIdContext.equalTo(id)));
+            groupByEventId.put(id, new CandidateGroup(this.rules, shared, RequirementAnalysis.EventIdContext.equalTo(id)));
         }
-        otherEventId = new CandidateGroup(this.rules, predicates, RequirementAnalysis.EventIdContext.OTHER_ID);
-        absentEventId = new CandidateGroup(this.rules, predicates, RequirementAnalysis.EventIdContext.ABSENT_ID);
-        unknownEventId = new CandidateGroup(this.rules, predicates, RequirementAnalysis.EventIdContext.UNKNOWN_ID);
+        otherEventId = new CandidateGroup(this.rules, shared, RequirementAnalysis.EventIdContext.OTHER_ID);
+        absentEventId = new CandidateGroup(this.rules, shared, RequirementAnalysis.EventIdContext.ABSENT_ID);
+        unknownEventId = new CandidateGroup(this.rules, shared, RequirementAnalysis.EventIdContext.UNKNOWN_ID);
+        prepared = new PreparedEvent().rememberingUpTo(shared.count()); // the groups' rewrites made the slots
     }
 
     public int size() {
@@ -190,13 +186,16 @@ public final class SigmaRuleSet {
     private static final class CandidateGroup {
 
         private final long[] always;
-        /** The rules' predicates with the group's EventID decided (null for rules not in the group). */
+        /**
+         * The rules' predicates with the group's EventID decided and in each and the indexed part last
+         * ({@link RequirementAnalysis#indexedPartLast}); null for rules not in the group.
+         */
         private final EventPredicate[] predicates;
         private final String[] fields;
         private final LiteralAutomaton[] automata;
         private final int rules;
 
-        CandidateGroup(SigmaRule[] all, EventPredicate[] shared, RequirementAnalysis.EventIdContext context) {
+        CandidateGroup(SigmaRule[] all, SharedTests shared, RequirementAnalysis.EventIdContext context) {
             always = new long[(all.length + 63) >>> 6];
             predicates = new EventPredicate[all.length];
             Map<String, List<LiteralAutomaton.Entry>> byField = new LinkedHashMap<>();
@@ -207,7 +206,8 @@ public final class SigmaRuleSet {
                     continue;
                 }
                 in++;
-                predicates[i] = EventIdFolding.fold(shared[i], context);
+                EventPredicate ordered = RequirementAnalysis.indexedPartLast(all[i].predicate(), context);
+                predicates[i] = EventIdFolding.fold(shared.rewrite(ordered), context);
                 if (r.always()) {
                     always[i >>> 6] |= 1L << i;
                     continue;
