@@ -1,7 +1,9 @@
 package dev.vigil.detections.sigma;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A necessary condition for a rule (or part of one) to match: at least one of its literal atoms is found in
@@ -71,6 +73,52 @@ final class Requirement {
     /** The same atoms, ranked below any requirement of the detection itself. */
     Requirement weak() {
         return atoms.isEmpty() ? this : new Requirement(atoms, WEAK);
+    }
+
+    /** The fields its atoms are in. */
+    Set<String> fields() {
+        Set<String> out = new LinkedHashSet<>();
+        for (Atom a : atoms) {
+            out.add(a.field());
+        }
+        return out;
+    }
+
+    /** Whether every atom is in one of {@code fields}. */
+    boolean onlyIn(Set<String> fields) {
+        for (Atom a : atoms) {
+            if (!fields.contains(a.field())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Rough chance that an event satisfies it (above 1: a logsource-only requirement). */
+    double cost() {
+        return cost;
+    }
+
+    /**
+     * All parts must hold: the most selective part whose atoms are all in {@code allowed} fields; when none is,
+     * or {@code allowed} is null, the most selective part.
+     */
+    static Requirement allOf(List<Requirement> parts, Set<String> allowed) {
+        if (allowed != null) {
+            Requirement best = null;
+            for (Requirement r : parts) {
+                if (r.never()) {
+                    return NEVER;
+                }
+                if (!r.atoms.isEmpty() && r.onlyIn(allowed) && (best == null || r.cost < best.cost)) {
+                    best = r;
+                }
+            }
+            if (best != null) {
+                return best;
+            }
+        }
+        return allOf(parts);
     }
 
     /** All parts must hold: any one part's requirement is necessary; keep the most selective. */

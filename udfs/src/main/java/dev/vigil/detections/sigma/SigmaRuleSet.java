@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntConsumer;
 
@@ -200,13 +201,20 @@ public final class SigmaRuleSet {
             predicates = new EventPredicate[all.length];
             Map<String, List<LiteralAutomaton.Entry>> byField = new LinkedHashMap<>();
             int in = 0;
+            List<EventPredicate> inGroup = new ArrayList<>();
+            for (SigmaRule rule : all) {
+                if (!RequirementAnalysis.of(rule.predicate(), context).never()) {
+                    inGroup.add(rule.predicate());
+                }
+            }
+            Set<String> scanned = RequirementAnalysis.scannedFields(inGroup, context);
             for (int i = 0; i < all.length; i++) {
-                Requirement r = RequirementAnalysis.of(all[i].predicate(), context);
+                Requirement r = RequirementAnalysis.of(all[i].predicate(), context, scanned);
                 if (r.never()) {
                     continue;
                 }
                 in++;
-                EventPredicate ordered = RequirementAnalysis.indexedPartLast(all[i].predicate(), context);
+                EventPredicate ordered = RequirementAnalysis.indexedPartLast(all[i].predicate(), context, scanned);
                 predicates[i] = EventIdFolding.fold(shared.rewrite(ordered), context);
                 if (r.always()) {
                     always[i >>> 6] |= 1L << i;

@@ -49,4 +49,52 @@ class RequirementAnalysisTest {
                 RequirementAnalysis.EventIdContext.UNKNOWN_ID);
         assertThat(ordered).isSameAs(rule.predicate());
     }
+
+    @Test
+    void aFieldOnlyOneRuleNeedsIsNotScannedWhenTheRuleHasANearlyAsRareLiteralOnAScannedField() throws Exception {
+        SigmaRule lsass = SigmaSemanticsTest.rule("sel:\n  TargetImage|endswith: '\\lsass.exe'\ncondition: sel");
+        // its rarest literal is \rundll32.exe, but TargetImage is scanned for the rule above anyway
+        SigmaRule comsvcs = SigmaSemanticsTest.rule("src:\n  SourceImage|endswith: '\\rundll32.exe'\n"
+                + "dst:\n  TargetImage|endswith: '\\lsass.exe'\ncondition: src and dst");
+        // its alternative on TargetImage is a list of short names, far likelier: GrantedAccess stays
+        SigmaRule access = SigmaSemanticsTest.rule("acc:\n  GrantedAccess: '0x1fffff'\ndst:\n  TargetImage|endswith:\n"
+                + "    - '\\a.exe'\n    - '\\b.exe'\n    - '\\c.exe'\n    - '\\d.exe'\n    - '\\e.exe'\n"
+                + "    - '\\f.exe'\n    - '\\g.exe'\n    - '\\h.exe'\ncondition: acc and dst");
+        // no other literal at all: ParentImage stays
+        SigmaRule word = SigmaSemanticsTest.rule("sel:\n  ParentImage|endswith: '\\winword.exe'\ncondition: sel");
+        RequirementAnalysis.EventIdContext any = RequirementAnalysis.EventIdContext.UNKNOWN_ID;
+        assertThat(RequirementAnalysis.of(comsvcs.predicate(), any).fields()).containsExactly("SourceImage");
+        assertThat(RequirementAnalysis.of(access.predicate(), any).fields()).containsExactly("GrantedAccess");
+
+        List<EventPredicate> group = List.of(lsass.predicate(), comsvcs.predicate(), access.predicate(), word.predicate());
+        var scanned = RequirementAnalysis.scannedFields(group, any);
+        assertThat(scanned).containsExactlyInAnyOrder("TargetImage", "GrantedAccess", "ParentImage");
+        assertThat(RequirementAnalysis.of(comsvcs.predicate(), any, scanned).atoms())
+                .containsExactly(new Requirement.Atom("TargetImage", Requirement.Kind.ENDS_WITH, "\\lsass.exe"));
+        assertThat(RequirementAnalysis.of(access.predicate(), any, scanned).fields()).containsExactly("GrantedAccess");
+        assertThat(testedFields(RequirementAnalysis.indexedPartLast(comsvcs.predicate(), any, scanned)))
+                .containsExactly("SourceImage", "TargetImage");
+
+        // the index built on these choices answers as every rule evaluated on every event
+        List<SigmaRule> rules = List.of(lsass, comsvcs, access, word);
+        SigmaRuleSet indexed = new SigmaRuleSet(rules);
+        SigmaRuleSet linear = SigmaRuleSet.unindexed(rules);
+        for (Map<String, Object> e : List.<Map<String, Object>>of(
+                Map.of("SourceImage", "C:\\Windows\\rundll32.exe", "TargetImage", "C:\\Windows\\lsass.exe"),
+                Map.of("SourceImage", "C:\\Windows\\rundll32.exe", "TargetImage", "C:\\Windows\\svchost.exe"),
+                Map.of("SourceImage", "C:\\x.exe", "TargetImage", "C:\\Windows\\LSASS.EXE"),
+                Map.of("GrantedAccess", "0x1FFFFF", "TargetImage", "C:\\b.exe"),
+                Map.of("GrantedAccess", "0x1fffff", "TargetImage", "C:\\z.exe"),
+                Map.of("ParentImage", "C:\\Office\\WINWORD.EXE"))) {
+            List<Integer> a = new ArrayList<>();
+            List<Integer> b = new ArrayList<>();
+            indexed.forEachMatch(new MapEventFields(e), a::add);
+            linear.forEachMatch(new MapEventFields(e), b::add);
+            assertThat(a).as("%s", e).isEqualTo(b);
+        }
+        List<Integer> hits = new ArrayList<>();
+        indexed.forEachMatch(new MapEventFields(Map.of("SourceImage", "C:\\Windows\\rundll32.exe",
+                "TargetImage", "C:\\Windows\\lsass.exe")), hits::add);
+        assertThat(hits).containsExactly(0, 1);
+    }
 }
