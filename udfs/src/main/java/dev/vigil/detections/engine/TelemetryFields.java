@@ -57,8 +57,9 @@ public final class TelemetryFields implements EventFields {
         // Ignoring case: the first name in the map's order that lower-cases to the same text. Compared in place:
         // building a lower-cased copy of the map took 4 us per event (41 names of a Sysmon 10 event, allocated
         // and hashed) for a rule naming a field the event does not have, as Sysmon before 13 has no SourceUser.
+        boolean asciiField = isAscii(field);
         for (Map.Entry<String, String> entry : raw.entrySet()) {
-            if (sameIgnoringCase(entry.getKey(), field)) {
+            if (sameIgnoringCase(entry.getKey(), field, asciiField)) {
                 return entry.getValue();
             }
         }
@@ -67,10 +68,15 @@ public final class TelemetryFields implements EventFields {
 
     /** Whether {@code a} and {@code b} lower-case ({@link Locale#ROOT}) to the same text. */
     static boolean sameIgnoringCase(String a, String b) {
+        return sameIgnoringCase(a, b, isAscii(b));
+    }
+
+    private static boolean sameIgnoringCase(String a, String b, boolean asciiB) {
         int n = a.length();
         if (n != b.length()) {
-            // lower-casing keeps the length of ASCII text, so texts of different lengths differ unless one is not ASCII
-            return !(isAscii(a) && isAscii(b)) && a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+            // Lower-casing changes a text's length only at U+0130, which becomes "i" and a combining dot: never ASCII.
+            // So an ASCII text (a rule's field name) equals no text of another length once both are lower-cased.
+            return !asciiB && a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
         }
         for (int i = 0; i < n; i++) {
             char x = a.charAt(i);
