@@ -28,7 +28,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * shapes, fields, logsources and literal lengths, so they cost what real rules cost, but do not all match the
  * same events: a set of 1,000 rules looks like 1,000 different rules to the index. A rule with no value to tag
  * (one that tests only EventIDs, numbers, regexes, ...) is not replicated: its replica would be the same rule
- * again, matching the same events, which no real rule set holds.
+ * again, matching the same events, which no real rule set holds; nor is one whose only values to tag are in
+ * searches its condition negates ({@link #replicaNeedsATaggedValue}).
  */
 public final class RuleCorpus {
 
@@ -83,7 +84,7 @@ public final class RuleCorpus {
             throw new IllegalArgumentException("no Sigma rule under " + directory);
         }
         for (int i = 0; i < documents.size(); i++) {
-            if (!replicate(documents.get(i), 1).get("detection").equals(documents.get(i).get("detection"))) {
+            if (replicaNeedsATaggedValue(documents.get(i))) {
                 replicable.add(i);
             }
         }
@@ -146,6 +147,24 @@ public final class RuleCorpus {
         } catch (RuleRejectedException e) {
             throw new IllegalStateException(files.get(index) + " replica " + replica + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether a replica of the rule differs from it in a value the rule needs to match: a tagged value in a search
+     * the condition uses without {@code not}. One whose only tagged values are in negated searches (e.g.
+     * {@code LogonType: 3 and not IpAddress: '-'}) would match the original's events and be a candidate for the
+     * same events: the same rule again, as a rule with no value to tag.
+     */
+    static boolean replicaNeedsATaggedValue(Map<?, ?> doc) {
+        Map<?, ?> detection = (Map<?, ?>) doc.get("detection");
+        Set<String> positive = ConditionPolarity.positiveSearches(detection);
+        for (Map.Entry<?, ?> e : detection.entrySet()) {
+            String name = String.valueOf(e.getKey());
+            if (positive.contains(name) && !search(e.getValue(), 1).equals(e.getValue())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A copy of the rule with its own id and tagged string values. */

@@ -31,8 +31,11 @@ class RuleEvaluationBenchmarkTest {
         assertThat(rules).hasSize(1000);
         assertThat(new HashSet<>(rules.stream().map(SigmaRule::id).toList())).hasSize(1000);
         assertThat(corpus.rules(10)).hasSize(10);
-        // no replica is a copy of another rule's detection (a rule testing only EventIDs has no replica)
+        // no replica is a copy of another rule's detection (a rule testing only EventIDs has no replica), nor of its
+        // index requirement (one tagged only in a negated search, as win_security_successful_external_remote_smb_login)
         assertThat(new HashSet<>(corpus.documents(1000).stream().map(d -> d.get("detection")).toList())).hasSize(1000);
+        assertThat(corpus.documents(1000).stream().filter(d -> String.valueOf(d.get("title"))
+                .startsWith("External Remote SMB Logon from Public IP")).count()).isEqualTo(1);
 
         List<EnrichedEvent> events = TelemetryCorpus.events(RealData.require());
         assertThat(events).hasSize(7_073);
