@@ -61,6 +61,15 @@ class RuleEvaluationBenchmarkTest {
     }
 
     @Test
+    void scalingRatioHarnessCanTimeOnlyTheEventsWithoutAHit() {
+        RuleScalingRatio.Result r = RuleScalingRatio.measure(new int[] {10, 100}, 5, 2, true);
+        assertThat(r.eventsPerSecond()[1]).isPositive();
+        // the events some rule of the 100 matches are left out, so fewer rules are candidates per event
+        RuleScalingRatio.Result all = RuleScalingRatio.measure(new int[] {10, 100}, 5, 2, false);
+        assertThat(r.rulesEvaluatedPerEvent()[1]).isLessThan(all.rulesEvaluatedPerEvent()[1]);
+    }
+
+    @Test
     void scalingRatioHarnessMeasuresEveryRuleCountInTurn() {
         RuleScalingRatio.Result r = RuleScalingRatio.measure(new int[] {10, 100}, 5, 2);
         assertThat(r.eventsPerSecond()[0]).isPositive();
