@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A necessary condition for a rule (or part of one) to match: at least one of its literal atoms is found in
@@ -94,45 +95,63 @@ final class Requirement {
         return true;
     }
 
-    /** Rough chance that an event satisfies it (above 1: a logsource-only requirement). */
+    /** Rough chance that an event satisfies it (above 1: a logsource-only requirement), as estimated from its literals. */
     double cost() {
         return cost;
     }
 
+    /** Whether it comes from a rule's logsource only, ranked below any literal of its detection. */
+    boolean weakOnly() {
+        return cost >= WEAK;
+    }
+
+    /** The estimate of {@link #cost}: what requirements are chosen by unless the index has observed better. */
+    static final ToDoubleFunction<Requirement> ESTIMATED = Requirement::cost;
+
     /**
-     * All parts must hold: the most selective part whose atoms are all in {@code allowed} fields; when none is,
-     * or {@code allowed} is null, the most selective part.
+     * All parts must hold: the part least likely to hold by {@code cost} among those whose atoms are all in
+     * {@code allowed} fields; when none is, or {@code allowed} is null, among all parts.
      */
-    static Requirement allOf(List<Requirement> parts, Set<String> allowed) {
+    static Requirement allOf(List<Requirement> parts, Set<String> allowed, ToDoubleFunction<Requirement> cost) {
         if (allowed != null) {
             Requirement best = null;
+            double bestCost = 0;
             for (Requirement r : parts) {
                 if (r.never()) {
                     return NEVER;
                 }
-                if (!r.atoms.isEmpty() && r.onlyIn(allowed) && (best == null || r.cost < best.cost)) {
-                    best = r;
+                if (!r.atoms.isEmpty() && r.onlyIn(allowed)) {
+                    double c = cost.applyAsDouble(r);
+                    if (best == null || c < bestCost) {
+                        best = r;
+                        bestCost = c;
+                    }
                 }
             }
             if (best != null) {
                 return best;
             }
         }
-        return allOf(parts);
-    }
-
-    /** All parts must hold: any one part's requirement is necessary; keep the most selective. */
-    static Requirement allOf(List<Requirement> parts) {
         Requirement best = ALWAYS;
+        double bestCost = 0;
         for (Requirement r : parts) {
             if (r.never()) {
                 return NEVER;
             }
-            if (!r.atoms.isEmpty() && (best.atoms.isEmpty() || r.cost < best.cost)) {
-                best = r;
+            if (!r.atoms.isEmpty()) {
+                double c = cost.applyAsDouble(r);
+                if (best.atoms.isEmpty() || c < bestCost) {
+                    best = r;
+                    bestCost = c;
+                }
             }
         }
         return best;
+    }
+
+    /** All parts must hold: any one part's requirement is necessary; keep the most selective. */
+    static Requirement allOf(List<Requirement> parts) {
+        return allOf(parts, null, ESTIMATED);
     }
 
     /** Some part must hold: one of the parts' atoms is necessary. */

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Derives from a compiled rule the literals it cannot match without ({@link Requirement}), reading the
@@ -44,7 +45,7 @@ final class RequirementAnalysis {
     private RequirementAnalysis() {}
 
     static Requirement of(EventPredicate p, EventIdContext context) {
-        return of(p, context, null);
+        return of(p, context, null, Requirement.ESTIMATED);
     }
 
     /**
@@ -64,10 +65,15 @@ final class RequirementAnalysis {
      * Set)} and {@link #indexedPartLast(EventPredicate, EventIdContext, Set)}.
      */
     static Set<String> scannedFields(List<EventPredicate> rules, EventIdContext context) {
+        return scannedFields(rules, context, Requirement.ESTIMATED);
+    }
+
+    /** {@link #scannedFields(List, EventIdContext)} with requirements compared by {@code cost}. */
+    static Set<String> scannedFields(List<EventPredicate> rules, EventIdContext context, ToDoubleFunction<Requirement> cost) {
         List<Requirement> chosen = new ArrayList<>(rules.size());
         Set<String> fields = new LinkedHashSet<>();
         for (EventPredicate p : rules) {
-            Requirement r = of(p, context, null);
+            Requirement r = of(p, context, null, cost);
             chosen.add(r);
             fields.addAll(r.fields());
         }
@@ -83,9 +89,9 @@ final class RequirementAnalysis {
                     if (now.always() || now.never() || now.onlyIn(remaining)) {
                         continue;
                     }
-                    Requirement instead = of(rules.get(i), context, remaining);
+                    Requirement instead = of(rules.get(i), context, remaining, cost);
                     extra += instead.always() || !instead.onlyIn(remaining) ? Double.POSITIVE_INFINITY
-                            : instead.cost() - now.cost();
+                            : cost.applyAsDouble(instead) - cost.applyAsDouble(now);
                 }
                 if (extra < dropCost) {
                     drop = field;
@@ -99,7 +105,7 @@ final class RequirementAnalysis {
             for (int i = 0; i < rules.size(); i++) {
                 Requirement now = chosen.get(i);
                 if (!now.always() && !now.never() && !now.onlyIn(fields)) {
-                    chosen.set(i, of(rules.get(i), context, fields));
+                    chosen.set(i, of(rules.get(i), context, fields, cost));
                 }
             }
         }
@@ -110,29 +116,34 @@ final class RequirementAnalysis {
      * {@code allowed} fields (any part when none is, or {@code allowed} is null).
      */
     static Requirement of(EventPredicate p, EventIdContext context, Set<String> allowed) {
+        return of(p, context, allowed, Requirement.ESTIMATED);
+    }
+
+    /** {@link #of(EventPredicate, EventIdContext, Set)} with the parts of each and compared by {@code cost}. */
+    static Requirement of(EventPredicate p, EventIdContext context, Set<String> allowed, ToDoubleFunction<Requirement> cost) {
         if (p == EventPredicate.NEVER) {
             return Requirement.NEVER;
         }
         if (p instanceof PredicateNodes.AllOf all) {
             List<Requirement> parts = new ArrayList<>(all.parts().length);
             for (EventPredicate part : all.parts()) {
-                Requirement r = of(part, context, allowed);
+                Requirement r = of(part, context, allowed, cost);
                 if (r.never()) {
                     return r;
                 }
                 parts.add(r);
             }
-            return Requirement.allOf(parts, allowed);
+            return Requirement.allOf(parts, allowed, cost);
         }
         if (p instanceof PredicateNodes.AnyOf any) {
             List<Requirement> parts = new ArrayList<>(any.parts().length);
             for (EventPredicate part : any.parts()) {
-                parts.add(of(part, context, allowed));
+                parts.add(of(part, context, allowed, cost));
             }
             return Requirement.anyOf(parts);
         }
         if (p instanceof PredicateNodes.LogsourceCondition logsource) {
-            return of(logsource.inner(), context, allowed).weak();
+            return of(logsource.inner(), context, allowed, cost).weak();
         }
         if (p instanceof PredicateNodes.StringFieldTest test) {
             return ofFieldTest(test, context);
@@ -149,13 +160,14 @@ final class RequirementAnalysis {
      * events before). The same answer: an and of side-effect-free tests does not depend on their order.
      */
     static EventPredicate indexedPartLast(EventPredicate p, EventIdContext context) {
-        return indexedPartLast(p, context, null);
+        return indexedPartLast(p, context, null, Requirement.ESTIMATED);
     }
 
-    /** {@link #indexedPartLast(EventPredicate, EventIdContext)} for the requirement {@code allowed} gives. */
-    static EventPredicate indexedPartLast(EventPredicate p, EventIdContext context, Set<String> allowed) {
+    /** {@link #indexedPartLast(EventPredicate, EventIdContext)} for the requirement {@code allowed} and {@code cost} give. */
+    static EventPredicate indexedPartLast(EventPredicate p, EventIdContext context, Set<String> allowed,
+                                          ToDoubleFunction<Requirement> cost) {
         if (p instanceof PredicateNodes.LogsourceCondition logsource) {
-            return new PredicateNodes.LogsourceCondition(indexedPartLast(logsource.inner(), context, allowed));
+            return new PredicateNodes.LogsourceCondition(indexedPartLast(logsource.inner(), context, allowed, cost));
         }
         if (!(p instanceof PredicateNodes.AllOf all) || all.parts().length < 2) {
             return p;
@@ -163,9 +175,9 @@ final class RequirementAnalysis {
         EventPredicate[] parts = all.parts();
         List<Requirement> requirements = new ArrayList<>(parts.length);
         for (EventPredicate part : parts) {
-            requirements.add(of(part, context, allowed));
+            requirements.add(of(part, context, allowed, cost));
         }
-        Requirement chosen = Requirement.allOf(requirements, allowed);
+        Requirement chosen = Requirement.allOf(requirements, allowed, cost);
         int indexed = requirements.indexOf(chosen);
         if (chosen.always() || chosen.never() || indexed < 0) {
             return p;
@@ -176,7 +188,7 @@ final class RequirementAnalysis {
                 ordered[j++] = parts[i];
             }
         }
-        ordered[parts.length - 1] = indexedPartLast(parts[indexed], context, allowed);
+        ordered[parts.length - 1] = indexedPartLast(parts[indexed], context, allowed, cost);
         return new PredicateNodes.AllOf(ordered);
     }
 

@@ -33,6 +33,15 @@ import java.util.function.IntConsumer;
  */
 public final class SigmaRuleSet {
 
+    /** Events of a group between two looks at how often its rules were candidates ({@link CandidateGroup#review}). */
+    static final int REVIEW_EVERY = 1 << 13;
+    /** A requirement is re-estimated when it made its rule a candidate at least this many times in a review ... */
+    static final int SURPRISE_MIN_CANDIDATES = 32;
+    /** ... and this many times as often as estimated. */
+    static final double SURPRISE_FACTOR = 4;
+    /** Re-plans of one group at most: each rebuilds its automata on the event path. */
+    static final int MAX_PLANS = 8;
+
     private final SigmaRule[] rules;
     private final boolean indexed;
 
@@ -116,8 +125,11 @@ public final class SigmaRuleSet {
         for (int w = 0; w < marked.length; w++) {
             if (marked[w] != 0) {
                 evaluateCandidates(group, event, marked, w, matched);
-                return;
+                break;
             }
+        }
+        if (++group.events == REVIEW_EVERY) {
+            group.review();
         }
     }
 
@@ -134,6 +146,7 @@ public final class SigmaRuleSet {
             while (bits != 0) {
                 int i = (w << 6) + Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;
+                group.counted(i);
                 if (group.predicates[i].test(prepared)) {
                     matched.accept(i);
                 }
@@ -149,6 +162,15 @@ public final class SigmaRuleSet {
      */
     public long rulesEvaluated() {
         return evaluated;
+    }
+
+    /** How many times the index chose requirements again from the candidate rates it observed, over all groups. */
+    int replans() {
+        int n = 0;
+        for (CandidateGroup g : groupByEventId.values()) {
+            n += g.replans();
+        }
+        return indexed ? n + otherEventId.replans() + absentEventId.replans() + unknownEventId.replans() : 0;
     }
 
     private CandidateGroup groupFor(EventFields event) {
@@ -186,35 +208,66 @@ public final class SigmaRuleSet {
      */
     private static final class CandidateGroup {
 
+        private final SigmaRule[] all;
+        private final SharedTests shared;
+        private final RequirementAnalysis.EventIdContext context;
+        /** The indexes of the rules that can match an event of the group, and their predicates. */
+        private final int[] members;
+        private final List<EventPredicate> memberPredicates;
+
         private final long[] always;
         /**
          * The rules' predicates with the group's EventID decided and in each and the indexed part last
          * ({@link RequirementAnalysis#indexedPartLast}); null for rules not in the group.
          */
         private final EventPredicate[] predicates;
-        private final String[] fields;
-        private final LiteralAutomaton[] automata;
-        private final int rules;
+        /** The requirement the index checks for each member. */
+        private final Requirement[] chosen;
+        private String[] fields;
+        private LiteralAutomaton[] automata;
+
+        /** Per rule, the times it was a candidate since the last review. */
+        private final int[] candidateCount;
+        /** Events of the group since the last review. */
+        int events;
+        /** How often each requirement the index has checked made its rule a candidate, per event of the group. */
+        private final Map<List<Requirement.Atom>, Double> observed = new HashMap<>();
+        private int plans;
 
         CandidateGroup(SigmaRule[] all, SharedTests shared, RequirementAnalysis.EventIdContext context) {
-            always = new long[(all.length + 63) >>> 6];
-            predicates = new EventPredicate[all.length];
-            Map<String, List<LiteralAutomaton.Entry>> byField = new LinkedHashMap<>();
-            int in = 0;
-            List<EventPredicate> inGroup = new ArrayList<>();
-            for (SigmaRule rule : all) {
-                if (!RequirementAnalysis.of(rule.predicate(), context).never()) {
-                    inGroup.add(rule.predicate());
+            this.all = all;
+            this.shared = shared;
+            this.context = context;
+            List<Integer> in = new ArrayList<>();
+            memberPredicates = new ArrayList<>();
+            for (int i = 0; i < all.length; i++) {
+                if (!RequirementAnalysis.of(all[i].predicate(), context).never()) {
+                    in.add(i);
+                    memberPredicates.add(all[i].predicate());
                 }
             }
-            Set<String> scanned = RequirementAnalysis.scannedFields(inGroup, context);
-            for (int i = 0; i < all.length; i++) {
-                Requirement r = RequirementAnalysis.of(all[i].predicate(), context, scanned);
-                if (r.never()) {
-                    continue;
-                }
-                in++;
-                EventPredicate ordered = RequirementAnalysis.indexedPartLast(all[i].predicate(), context, scanned);
+            members = in.stream().mapToInt(Integer::intValue).toArray();
+            always = new long[(all.length + 63) >>> 6];
+            predicates = new EventPredicate[all.length];
+            chosen = new Requirement[all.length];
+            candidateCount = new int[all.length];
+            plan();
+        }
+
+        /**
+         * Chooses each member's requirement and the fields to scan ({@link RequirementAnalysis#scannedFields}),
+         * comparing requirements by their observed candidate rates where known and by their estimates otherwise,
+         * and builds the automata.
+         */
+        private void plan() {
+            java.util.function.ToDoubleFunction<Requirement> cost = this::cost;
+            Set<String> scanned = RequirementAnalysis.scannedFields(memberPredicates, context, cost);
+            java.util.Arrays.fill(always, 0);
+            Map<String, List<LiteralAutomaton.Entry>> byField = new LinkedHashMap<>();
+            for (int i : members) {
+                Requirement r = RequirementAnalysis.of(all[i].predicate(), context, scanned, cost);
+                chosen[i] = r;
+                EventPredicate ordered = RequirementAnalysis.indexedPartLast(all[i].predicate(), context, scanned, cost);
                 predicates[i] = EventIdFolding.fold(shared.rewrite(ordered), context);
                 if (r.always()) {
                     always[i >>> 6] |= 1L << i;
@@ -225,12 +278,59 @@ public final class SigmaRuleSet {
                             .add(new LiteralAutomaton.Entry(a.kind(), a.literal(), i));
                 }
             }
-            rules = in;
-            fields = byField.keySet().toArray(String[]::new);
-            automata = new LiteralAutomaton[fields.length];
-            for (int f = 0; f < fields.length; f++) {
-                automata[f] = LiteralAutomaton.forIndex(byField.get(fields[f]));
+            String[] f = byField.keySet().toArray(String[]::new);
+            LiteralAutomaton[] a = new LiteralAutomaton[f.length];
+            for (int k = 0; k < f.length; k++) {
+                a[k] = LiteralAutomaton.forIndex(byField.get(f[k]));
             }
+            fields = f;
+            automata = a;
+        }
+
+        /** A requirement's chance of making its rule a candidate: as observed, else as estimated from its literals. */
+        private double cost(Requirement r) {
+            if (r.weakOnly()) {
+                return r.cost();
+            }
+            Double seen = observed.get(r.atoms());
+            return seen != null ? seen : r.cost();
+        }
+
+        /** Rule {@code i} is evaluated as a candidate. */
+        void counted(int i) {
+            candidateCount[i]++;
+        }
+
+        /**
+         * Every {@link #REVIEW_EVERY} events: records how often each member's requirement made it a candidate and,
+         * when one did far more often than estimated (a long literal that is common in this stream, such as
+         * {@code DWORD (0x00000000)} in registry events), chooses the requirements again with what was seen. The
+         * answers do not change: any requirement the analysis derives is necessary for its rule.
+         */
+        void review() {
+            boolean surprised = false;
+            for (int i : members) {
+                Requirement r = chosen[i];
+                if (r.always() || r.weakOnly()) {
+                    continue;
+                }
+                double rate = (double) candidateCount[i] / events;
+                if (candidateCount[i] >= SURPRISE_MIN_CANDIDATES && rate > SURPRISE_FACTOR * cost(r)) {
+                    surprised = true;
+                }
+                observed.put(r.atoms(), rate);
+            }
+            java.util.Arrays.fill(candidateCount, 0);
+            events = 0;
+            if (surprised && plans < MAX_PLANS) {
+                plans++;
+                plan();
+            }
+        }
+
+        /** How many times the group chose its requirements again from what it observed. */
+        int replans() {
+            return plans;
         }
 
         /** Sets in {@code marked} exactly the group's rules worth evaluating on {@code e}. */
@@ -279,7 +379,7 @@ public final class SigmaRuleSet {
         }
 
         String describe() {
-            return rules + " rules (" + alwaysCount() + " always evaluated), " + fields.length + " fields, "
+            return members.length + " rules (" + alwaysCount() + " always evaluated), " + fields.length + " fields, "
                     + literals() + " literals";
         }
     }

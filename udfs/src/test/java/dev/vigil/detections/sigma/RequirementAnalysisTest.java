@@ -72,7 +72,7 @@ class RequirementAnalysisTest {
         assertThat(RequirementAnalysis.of(comsvcs.predicate(), any, scanned).atoms())
                 .containsExactly(new Requirement.Atom("TargetImage", Requirement.Kind.ENDS_WITH, "\\lsass.exe"));
         assertThat(RequirementAnalysis.of(access.predicate(), any, scanned).fields()).containsExactly("GrantedAccess");
-        assertThat(testedFields(RequirementAnalysis.indexedPartLast(comsvcs.predicate(), any, scanned)))
+        assertThat(testedFields(RequirementAnalysis.indexedPartLast(comsvcs.predicate(), any, scanned, Requirement.ESTIMATED)))
                 .containsExactly("SourceImage", "TargetImage");
 
         // the index built on these choices answers as every rule evaluated on every event
