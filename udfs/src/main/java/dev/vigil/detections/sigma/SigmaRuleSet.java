@@ -35,9 +35,9 @@ public final class SigmaRuleSet {
 
     /** Events of a group between two looks at how often its rules were candidates ({@link CandidateGroup#review}). */
     static final int REVIEW_EVERY = 1 << 13;
-    /** A requirement is re-estimated when it made its rule a candidate at least this many times in a review ... */
+    /** The index chooses again when a requirement made its rule a candidate that did not match this many times in a review ... */
     static final int SURPRISE_MIN_CANDIDATES = 32;
-    /** ... and this many times as often as estimated. */
+    /** ... and made it a candidate this many times as often as estimated. */
     static final double SURPRISE_FACTOR = 4;
     /** Re-plans of one group at most: each rebuilds its automata on the event path. */
     static final int MAX_PLANS = 8;
@@ -146,8 +146,9 @@ public final class SigmaRuleSet {
             while (bits != 0) {
                 int i = (w << 6) + Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;
-                group.counted(i);
-                if (group.predicates[i].test(prepared)) {
+                boolean match = group.predicates[i].test(prepared);
+                group.counted(i, match);
+                if (match) {
                     matched.accept(i);
                 }
             }
@@ -225,13 +226,20 @@ public final class SigmaRuleSet {
         private final Requirement[] chosen;
         private String[] fields;
         private LiteralAutomaton[] automata;
+        /** What {@link #plan} last built, per field: the entries and their automaton. */
+        private Map<String, List<LiteralAutomaton.Entry>> plannedEntries = Map.of();
+        private Map<String, LiteralAutomaton> plannedAutomata = Map.of();
 
-        /** Per rule, the times it was a candidate since the last review. */
+        /** Per rule, the times it was a candidate since the last review, and the times it matched. */
         private final int[] candidateCount;
+        private final int[] matchCount;
         /** Events of the group since the last review. */
         int events;
-        /** How often each requirement the index has checked made its rule a candidate, per event of the group. */
-        private final Map<List<Requirement.Atom>, Double> observed = new HashMap<>();
+        /**
+         * Per requirement the index has checked: the times it made its rule a candidate and the group's events
+         * meanwhile, summed over the reviews, so that a rate seen once in a small sample settles.
+         */
+        private final Map<List<Requirement.Atom>, long[]> observed = new HashMap<>();
         private int plans;
 
         CandidateGroup(SigmaRule[] all, SharedTests shared, RequirementAnalysis.EventIdContext context) {
@@ -251,6 +259,7 @@ public final class SigmaRuleSet {
             predicates = new EventPredicate[all.length];
             chosen = new Requirement[all.length];
             candidateCount = new int[all.length];
+            matchCount = new int[all.length];
             plan();
         }
 
@@ -280,9 +289,16 @@ public final class SigmaRuleSet {
             }
             String[] f = byField.keySet().toArray(String[]::new);
             LiteralAutomaton[] a = new LiteralAutomaton[f.length];
+            Map<String, LiteralAutomaton> built = new HashMap<>();
             for (int k = 0; k < f.length; k++) {
-                a[k] = LiteralAutomaton.forIndex(byField.get(f[k]));
+                List<LiteralAutomaton.Entry> entries = byField.get(f[k]);
+                // a re-plan runs on the event path: a field whose literals did not change keeps its automaton
+                LiteralAutomaton same = entries.equals(plannedEntries.get(f[k])) ? plannedAutomata.get(f[k]) : null;
+                a[k] = same != null ? same : LiteralAutomaton.forIndex(entries);
+                built.put(f[k], a[k]);
             }
+            plannedEntries = byField;
+            plannedAutomata = built;
             fields = f;
             automata = a;
         }
@@ -292,20 +308,24 @@ public final class SigmaRuleSet {
             if (r.weakOnly()) {
                 return r.cost();
             }
-            Double seen = observed.get(r.atoms());
-            return seen != null ? seen : r.cost();
+            long[] seen = observed.get(r.atoms());
+            return seen != null ? (double) seen[0] / seen[1] : r.cost();
         }
 
-        /** Rule {@code i} is evaluated as a candidate. */
-        void counted(int i) {
+        /** Rule {@code i} was evaluated as a candidate, and {@code matched} or not. */
+        void counted(int i, boolean matched) {
             candidateCount[i]++;
+            if (matched) {
+                matchCount[i]++;
+            }
         }
 
         /**
          * Every {@link #REVIEW_EVERY} events: records how often each member's requirement made it a candidate and,
          * when one did far more often than estimated (a long literal that is common in this stream, such as
-         * {@code DWORD (0x00000000)} in registry events), chooses the requirements again with what was seen. The
-         * answers do not change: any requirement the analysis derives is necessary for its rule.
+         * {@code DWORD (0x00000000)} in registry events) and not only on events its rule matched, chooses the
+         * requirements again with what was seen. The answers do not change: any requirement the analysis derives is necessary
+         * for its rule.
          */
         void review() {
             boolean surprised = false;
@@ -314,13 +334,19 @@ public final class SigmaRuleSet {
                 if (r.always() || r.weakOnly()) {
                     continue;
                 }
-                double rate = (double) candidateCount[i] / events;
-                if (candidateCount[i] >= SURPRISE_MIN_CANDIDATES && rate > SURPRISE_FACTOR * cost(r)) {
+                // An estimate far too low; and enough candidates that did not match for another requirement to
+                // spare some (a match makes its rule a candidate whatever the requirement).
+                int wasted = candidateCount[i] - matchCount[i];
+                if (wasted >= SURPRISE_MIN_CANDIDATES
+                        && (double) candidateCount[i] / events > SURPRISE_FACTOR * cost(r)) {
                     surprised = true;
                 }
-                observed.put(r.atoms(), rate);
+                long[] seen = observed.computeIfAbsent(r.atoms(), k -> new long[2]);
+                seen[0] += candidateCount[i];
+                seen[1] += events;
             }
             java.util.Arrays.fill(candidateCount, 0);
+            java.util.Arrays.fill(matchCount, 0);
             events = 0;
             if (surprised && plans < MAX_PLANS) {
                 plans++;
