@@ -26,6 +26,8 @@ import java.util.function.IntConsumer;
  *       evaluated in full, in index order, on a {@link PreparedEvent} that looks each field up and lower-cases
  *       it once per event.</li>
  * </ol>
+ * The literals are chosen by estimated rarity and, once a group has seen enough events, by how often each
+ * requirement made its rule a candidate ({@link CandidateGroup#review}).
  * The result is exactly that of evaluating every rule: the index only skips rules that cannot match.
  *
  * <p>Not thread-safe and not re-entrant: it reuses one event view and one candidate bit set, so use one rule
