@@ -224,8 +224,9 @@ public final class SigmaRuleSet {
          * ({@link RequirementAnalysis#indexedPartLast}); null for rules not in the group.
          */
         private final EventPredicate[] predicates;
-        /** The requirement the index checks for each member. */
+        /** The requirement the index checks for each member, and its entry in {@link #observed} (null: none). */
         private final Requirement[] chosen;
+        private final long[][] observedSlot;
         private String[] fields;
         private LiteralAutomaton[] automata;
         /** What {@link #plan} last built, per field: the entries and their automaton. */
@@ -260,6 +261,7 @@ public final class SigmaRuleSet {
             always = new long[(all.length + 63) >>> 6];
             predicates = new EventPredicate[all.length];
             chosen = new Requirement[all.length];
+            observedSlot = new long[all.length][];
             candidateCount = new int[all.length];
             matchCount = new int[all.length];
             plan();
@@ -278,6 +280,7 @@ public final class SigmaRuleSet {
             for (int i : members) {
                 Requirement r = RequirementAnalysis.of(all[i].predicate(), context, scanned, cost);
                 chosen[i] = r;
+                observedSlot[i] = r.always() || r.weakOnly() ? null : observed.computeIfAbsent(r.atoms(), k -> new long[2]);
                 EventPredicate ordered = RequirementAnalysis.indexedPartLast(all[i].predicate(), context, scanned, cost);
                 predicates[i] = EventIdFolding.fold(shared.rewrite(ordered), context);
                 if (r.always()) {
@@ -311,7 +314,7 @@ public final class SigmaRuleSet {
                 return r.cost();
             }
             long[] seen = observed.get(r.atoms());
-            return seen != null ? (double) seen[0] / seen[1] : r.cost();
+            return seen != null && seen[1] > 0 ? (double) seen[0] / seen[1] : r.cost();
         }
 
         /** Rule {@code i} was evaluated as a candidate, and {@code matched} or not. */
@@ -332,18 +335,17 @@ public final class SigmaRuleSet {
         void review() {
             boolean surprised = false;
             for (int i : members) {
-                Requirement r = chosen[i];
-                if (r.always() || r.weakOnly()) {
+                long[] seen = observedSlot[i];
+                if (seen == null) {
                     continue;
                 }
+                double expected = seen[1] > 0 ? (double) seen[0] / seen[1] : chosen[i].cost();
                 // An estimate far too low; and enough candidates that did not match for another requirement to
                 // spare some (a match makes its rule a candidate whatever the requirement).
                 int wasted = candidateCount[i] - matchCount[i];
-                if (wasted >= SURPRISE_MIN_CANDIDATES
-                        && (double) candidateCount[i] / events > SURPRISE_FACTOR * cost(r)) {
+                if (wasted >= SURPRISE_MIN_CANDIDATES && (double) candidateCount[i] / events > SURPRISE_FACTOR * expected) {
                     surprised = true;
                 }
-                long[] seen = observed.computeIfAbsent(r.atoms(), k -> new long[2]);
                 seen[0] += candidateCount[i];
                 seen[1] += events;
             }
