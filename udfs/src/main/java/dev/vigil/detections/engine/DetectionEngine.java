@@ -155,6 +155,11 @@ public final class DetectionEngine {
         return sigma.rulesEvaluated();
     }
 
+    /** Times the Sigma index chose its literals again from observed candidate rates ({@link SigmaRuleSet#replans}). */
+    public int sigmaIndexReplans() {
+        return sigma.replans();
+    }
+
     /** Ids the selection names that no loaded detection has: typos, or detections since removed. */
     public List<String> unknownSelectedIds() {
         List<String> unknown = new ArrayList<>();

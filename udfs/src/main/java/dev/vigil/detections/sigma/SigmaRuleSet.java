@@ -167,8 +167,12 @@ public final class SigmaRuleSet {
         return evaluated;
     }
 
-    /** How many times the index chose requirements again from the candidate rates it observed, over all groups. */
-    int replans() {
+    /**
+     * How many times the index chose requirements again from the candidate rates it observed, over all groups: each
+     * re-plan paused evaluation for milliseconds. Read by the job's metrics from another thread, like
+     * {@link #rulesEvaluated}.
+     */
+    public int replans() {
         int n = 0;
         for (CandidateGroup g : groupByEventId.values()) {
             n += g.replans();

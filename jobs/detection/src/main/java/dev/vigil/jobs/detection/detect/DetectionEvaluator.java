@@ -66,6 +66,7 @@ public final class DetectionEvaluator extends ProcessFunction<EnrichedEvent, Ale
         getRuntimeContext().getMetricGroup().gauge("sigmaRulesRejected", () -> rejected);
         // a running total: its rate over numRecordsInPerSecond is the rules evaluated per event, the index's work
         getRuntimeContext().getMetricGroup().gauge("sigmaRulesEvaluated", engine::sigmaRulesEvaluated);
+        getRuntimeContext().getMetricGroup().gauge("sigmaIndexReplans", engine::sigmaIndexReplans);
         hits = this::onHit;
     }
 
