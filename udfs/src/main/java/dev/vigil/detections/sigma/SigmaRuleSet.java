@@ -1,6 +1,7 @@
 package dev.vigil.detections.sigma;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntConsumer;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The compiled Sigma rules one engine runs, evaluated together: {@link #forEachMatch} reports the index of
@@ -277,9 +279,9 @@ public final class SigmaRuleSet {
          * and builds the automata.
          */
         private void plan() {
-            java.util.function.ToDoubleFunction<Requirement> cost = this::cost;
+            ToDoubleFunction<Requirement> cost = this::cost;
             Set<String> scanned = RequirementAnalysis.scannedFields(memberPredicates, context, cost);
-            java.util.Arrays.fill(always, 0);
+            Arrays.fill(always, 0);
             Map<String, List<LiteralAutomaton.Entry>> byField = new LinkedHashMap<>();
             for (int i : members) {
                 Requirement r = RequirementAnalysis.of(all[i].predicate(), context, scanned, cost);
@@ -333,8 +335,8 @@ public final class SigmaRuleSet {
          * Every {@link #REVIEW_EVERY} events: records how often each member's requirement made it a candidate and,
          * when one did far more often than estimated (a long literal that is common in this stream, such as
          * {@code DWORD (0x00000000)} in registry events) and not only on events its rule matched, chooses the
-         * requirements again with what was seen. The answers do not change: any requirement the analysis derives is necessary
-         * for its rule.
+         * requirements again with what was seen. The answers do not change: any requirement the analysis derives
+         * is necessary for its rule.
          */
         void review() {
             boolean surprised = false;
@@ -353,8 +355,8 @@ public final class SigmaRuleSet {
                 seen[0] += candidateCount[i];
                 seen[1] += events;
             }
-            java.util.Arrays.fill(candidateCount, 0);
-            java.util.Arrays.fill(matchCount, 0);
+            Arrays.fill(candidateCount, 0);
+            Arrays.fill(matchCount, 0);
             events = 0;
             if (surprised && plans < MAX_PLANS) {
                 plans++;
