@@ -157,7 +157,12 @@ public final class RuleCorpus {
      */
     static boolean replicaNeedsATaggedValue(Map<?, ?> doc) {
         Map<?, ?> detection = (Map<?, ?>) doc.get("detection");
-        Set<String> positive = ConditionPolarity.positiveSearches(detection);
+        Set<String> positive;
+        try {
+            positive = SigmaRuleCompiler.positiveSearches(detection);
+        } catch (RuleRejectedException e) {
+            return false; // a rule that does not compile is not in any set either
+        }
         for (Map.Entry<?, ?> e : detection.entrySet()) {
             String name = String.valueOf(e.getKey());
             if (positive.contains(name) && !search(e.getValue(), 1).equals(e.getValue())) {

@@ -1,9 +1,13 @@
 package dev.vigil.detections.sigma;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -37,6 +41,44 @@ final class ConditionCompiler {
             throw new RuleRejectedException("condition", "unexpected '" + c.tokens.get(c.pos) + "' in '" + condition + "'");
         }
         return p;
+    }
+
+    /** Stands for a search while {@link #positiveSearches} reads a condition's structure. */
+    private record SearchName(String name) implements EventPredicate {
+        @Override
+        public boolean test(EventFields event) {
+            return false;
+        }
+    }
+
+    /**
+     * The searches {@code condition} uses inside an even number of {@code not}s: those a matching event must
+     * satisfy, or may satisfy in an {@code or}.
+     */
+    static Set<String> positiveSearches(String condition, Collection<String> names) throws RuleRejectedException {
+        Map<String, EventPredicate> searches = new LinkedHashMap<>();
+        for (String name : names) {
+            searches.put(name, new SearchName(name));
+        }
+        Set<String> out = new LinkedHashSet<>();
+        collectPositive(compile(condition, searches), true, out);
+        return out;
+    }
+
+    private static void collectPositive(EventPredicate p, boolean positive, Set<String> out) {
+        if (p instanceof PredicateNodes.AllOf all) {
+            for (EventPredicate part : all.parts()) {
+                collectPositive(part, positive, out);
+            }
+        } else if (p instanceof PredicateNodes.AnyOf any) {
+            for (EventPredicate part : any.parts()) {
+                collectPositive(part, positive, out);
+            }
+        } else if (p instanceof PredicateNodes.Not not) {
+            collectPositive(not.inner(), !positive, out);
+        } else if (positive && p instanceof SearchName search) {
+            out.add(search.name());
+        }
     }
 
     private static List<String> tokenize(String s) {

@@ -113,37 +113,23 @@ final class Requirement {
      * {@code allowed} fields; when none is, or {@code allowed} is null, among all parts.
      */
     static Requirement allOf(List<Requirement> parts, Set<String> allowed, ToDoubleFunction<Requirement> cost) {
-        if (allowed != null) {
-            Requirement best = null;
-            double bestCost = 0;
-            for (Requirement r : parts) {
-                if (r.never()) {
-                    return NEVER;
-                }
-                if (!r.atoms.isEmpty() && r.onlyIn(allowed)) {
-                    double c = cost.applyAsDouble(r);
-                    if (best == null || c < bestCost) {
-                        best = r;
-                        bestCost = c;
-                    }
-                }
-            }
-            if (best != null) {
-                return best;
-            }
-        }
         Requirement best = ALWAYS;
         double bestCost = 0;
+        boolean bestAllowed = false;
         for (Requirement r : parts) {
             if (r.never()) {
                 return NEVER;
             }
-            if (!r.atoms.isEmpty()) {
-                double c = cost.applyAsDouble(r);
-                if (best.atoms.isEmpty() || c < bestCost) {
-                    best = r;
-                    bestCost = c;
-                }
+            if (r.atoms.isEmpty()) {
+                continue;
+            }
+            boolean inAllowed = allowed == null || r.onlyIn(allowed);
+            double c = cost.applyAsDouble(r);
+            // a part in the allowed fields beats any outside them; among equals, the least likely
+            if (best.atoms.isEmpty() || (inAllowed && !bestAllowed) || (inAllowed == bestAllowed && c < bestCost)) {
+                best = r;
+                bestCost = c;
+                bestAllowed = inAllowed;
             }
         }
         return best;

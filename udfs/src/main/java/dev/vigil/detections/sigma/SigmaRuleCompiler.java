@@ -2,8 +2,10 @@ package dev.vigil.detections.sigma;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns one parsed Sigma rule document into a {@link SigmaRule}: every search compiled once per logsource
@@ -38,15 +40,7 @@ public final class SigmaRuleCompiler {
         if (!(doc.get("detection") instanceof Map<?, ?> detection)) {
             throw new RuleRejectedException("detection", "missing");
         }
-        Object condition = detection.get("condition");
-        List<String> conditions = new ArrayList<>();
-        if (condition instanceof String c) {
-            conditions.add(c);
-        } else if (condition instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(String.class::isInstance)) {
-            list.forEach(c -> conditions.add((String) c)); // a list of conditions means any of them
-        } else {
-            throw new RuleRejectedException("condition", "missing or not a string");
-        }
+        List<String> conditions = conditions(detection);
         if (detection.containsKey("timeframe")) {
             throw new RuleRejectedException("timeframe", "timeframe belongs to aggregations, which are not evaluated");
         }
@@ -71,6 +65,37 @@ public final class SigmaRuleCompiler {
         return new SigmaRule(file, id, title, text(doc.get("status")), text(doc.get("level")), text(doc.get("description")),
                 text(doc.get("author")), strings(doc.get("tags")), strings(doc.get("references")),
                 strings(doc.get("falsepositives")), Map.copyOf(ls), EventPredicate.or(branches));
+    }
+
+    /**
+     * The searches of a rule's {@code detection} that some condition uses inside an even number of {@code not}s:
+     * those a matching event must satisfy, or may satisfy in an {@code or}.
+     */
+    public static Set<String> positiveSearches(Map<?, ?> detection) throws RuleRejectedException {
+        List<String> names = new ArrayList<>();
+        for (Object k : detection.keySet()) {
+            String name = String.valueOf(k);
+            if (!name.equals("condition") && !name.equals("timeframe")) {
+                names.add(name);
+            }
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String c : conditions(detection)) {
+            out.addAll(ConditionCompiler.positiveSearches(c, names));
+        }
+        return out;
+    }
+
+    /** The detection's condition, or its list of conditions (any of which matching means the rule matches). */
+    private static List<String> conditions(Map<?, ?> detection) throws RuleRejectedException {
+        Object condition = detection.get("condition");
+        if (condition instanceof String c) {
+            return List.of(c);
+        }
+        if (condition instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw new RuleRejectedException("condition", "missing or not a string");
     }
 
     private static String text(Object o) {

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntConsumer;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
 
 /**
  * The compiled Sigma rules one engine runs, evaluated together: {@link #forEachMatch} reports the index of
@@ -220,9 +221,8 @@ public final class SigmaRuleSet {
         private final SigmaRule[] all;
         private final SharedTests shared;
         private final RequirementAnalysis.EventIdContext context;
-        /** The indexes of the rules that can match an event of the group, and their predicates. */
+        /** The indexes of the rules that can match an event of the group. */
         private final int[] members;
-        private final List<EventPredicate> memberPredicates;
 
         private final long[] always;
         /**
@@ -235,9 +235,8 @@ public final class SigmaRuleSet {
         private final long[][] observedSlot;
         private String[] fields;
         private LiteralAutomaton[] automata;
-        /** What {@link #plan} last built, per field: the entries and their automaton. */
-        private Map<String, List<LiteralAutomaton.Entry>> plannedEntries = Map.of();
-        private Map<String, LiteralAutomaton> plannedAutomata = Map.of();
+        /** The automata {@link #plan} last built, by their entries. */
+        private Map<List<LiteralAutomaton.Entry>, LiteralAutomaton> built = Map.of();
 
         /** Per rule, the times it was a candidate since the last review, and the times it matched. */
         private final int[] candidateCount;
@@ -255,15 +254,8 @@ public final class SigmaRuleSet {
             this.all = all;
             this.shared = shared;
             this.context = context;
-            List<Integer> in = new ArrayList<>();
-            memberPredicates = new ArrayList<>();
-            for (int i = 0; i < all.length; i++) {
-                if (!RequirementAnalysis.of(all[i].predicate(), context).never()) {
-                    in.add(i);
-                    memberPredicates.add(all[i].predicate());
-                }
-            }
-            members = in.stream().mapToInt(Integer::intValue).toArray();
+            members = IntStream.range(0, all.length)
+                    .filter(i -> !RequirementAnalysis.of(all[i].predicate(), context).never()).toArray();
             always = new long[(all.length + 63) >>> 6];
             predicates = new EventPredicate[all.length];
             chosen = new Requirement[all.length];
@@ -280,6 +272,7 @@ public final class SigmaRuleSet {
          */
         private void plan() {
             ToDoubleFunction<Requirement> cost = this::cost;
+            List<EventPredicate> memberPredicates = Arrays.stream(members).mapToObj(i -> all[i].predicate()).toList();
             Set<String> scanned = RequirementAnalysis.scannedFields(memberPredicates, context, cost);
             Arrays.fill(always, 0);
             Map<String, List<LiteralAutomaton.Entry>> byField = new LinkedHashMap<>();
@@ -300,26 +293,26 @@ public final class SigmaRuleSet {
             }
             String[] f = byField.keySet().toArray(String[]::new);
             LiteralAutomaton[] a = new LiteralAutomaton[f.length];
-            Map<String, LiteralAutomaton> built = new HashMap<>();
+            Map<List<LiteralAutomaton.Entry>, LiteralAutomaton> now = new HashMap<>();
             for (int k = 0; k < f.length; k++) {
                 List<LiteralAutomaton.Entry> entries = byField.get(f[k]);
                 // a re-plan runs on the event path: a field whose literals did not change keeps its automaton
-                LiteralAutomaton same = entries.equals(plannedEntries.get(f[k])) ? plannedAutomata.get(f[k]) : null;
-                a[k] = same != null ? same : LiteralAutomaton.forIndex(entries);
-                built.put(f[k], a[k]);
+                LiteralAutomaton before = built.get(entries);
+                a[k] = before != null ? before : LiteralAutomaton.forIndex(entries);
+                now.put(entries, a[k]);
             }
-            plannedEntries = byField;
-            plannedAutomata = built;
+            built = now;
             fields = f;
             automata = a;
         }
 
         /** A requirement's chance of making its rule a candidate: as observed, else as estimated from its literals. */
         private double cost(Requirement r) {
-            if (r.weakOnly()) {
-                return r.cost();
-            }
-            long[] seen = observed.get(r.atoms());
+            return r.weakOnly() ? r.cost() : rate(observed.get(r.atoms()), r);
+        }
+
+        /** The candidate rate {@code seen} (a slot of {@link #observed}, or null) holds, else {@code r}'s estimate. */
+        private static double rate(long[] seen, Requirement r) {
             return seen != null && seen[1] > 0 ? (double) seen[0] / seen[1] : r.cost();
         }
 
@@ -345,7 +338,7 @@ public final class SigmaRuleSet {
                 if (seen == null) {
                     continue;
                 }
-                double expected = seen[1] > 0 ? (double) seen[0] / seen[1] : chosen[i].cost();
+                double expected = rate(seen, chosen[i]);
                 // An estimate far too low; and enough candidates that did not match for another requirement to
                 // spare some (a match makes its rule a candidate whatever the requirement).
                 int wasted = candidateCount[i] - matchCount[i];
